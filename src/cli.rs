@@ -1,0 +1,420 @@
+//! Command line: clap arguments -> a run, and the exit code.
+//!
+//! Exit codes: 0 = nothing at or above the fail level; 1 = findings at or above it;
+//! 2 = usage, config or I/O error.
+
+use crate::config::{self, FailOn, Settings};
+use crate::document::InputFormat;
+use crate::emit::{Emitter, Format, Summary, human::Human, json::Json};
+use crate::engine::Engine;
+use crate::error::Error;
+use crate::profile::{Audience, Kind};
+use crate::walk::{self, Checked, Overrides};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::collections::{BTreeMap, HashMap};
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "ticketlint",
+    version,
+    about = "Lint the words IT people send: ticket replies, incident updates, handoffs, change notices, KB articles."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check files, directories, or stdin (`-`).
+    Check(CheckArgs),
+    /// List every rule: id, default severity, kinds, one line.
+    Rules,
+    /// Explain a rule: what it checks, why it matters, a bad and a good example.
+    Explain {
+        /// A rule id, e.g. blame-language.
+        rule: String,
+    },
+    /// Write a commented starter `.ticketlint.toml` in the current directory.
+    Init {
+        /// Overwrite an existing file.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Files or directories; `-` reads stdin. Default: stdin when it is not a terminal, else `.`.
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Check every document as this kind (default: config, front matter, then detection).
+    #[arg(long, value_enum)]
+    pub kind: Option<Kind>,
+    /// Check every document for this audience (default: config, front matter, then end-user).
+    #[arg(long, value_enum)]
+    pub audience: Option<Audience>,
+    /// Exit 1 when a finding is at or above this level.
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// Colour the human output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Use this config file instead of discovering `.ticketlint.toml`.
+    #[arg(long, conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore every `.ticketlint.toml`; use the built-in defaults.
+    #[arg(long)]
+    pub no_config: bool,
+    /// The name of stdin's content: used in output, for config lookup and input format.
+    #[arg(long)]
+    pub stdin_filename: Option<PathBuf>,
+    /// How to read the input (default: by extension).
+    #[arg(long, value_enum)]
+    pub input_format: Option<InputFormat>,
+    /// Run only these rules (comma-separated ids); overrides the config's `select`.
+    #[arg(long, value_delimiter = ',')]
+    pub select: Option<Vec<String>>,
+    /// Never run these rules (comma-separated ids); added to the config's `ignore`.
+    #[arg(long, value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Worker threads (default: the number of CPUs).
+    #[arg(long)]
+    pub threads: Option<usize>,
+}
+
+/// Entry point for `main.rs`: parse arguments, run, and return the exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            if is_broken_pipe(&e) {
+                return 0;
+            }
+            eprint!("{}", e.render());
+            2
+        }
+    }
+}
+
+fn is_broken_pipe(e: &Error) -> bool {
+    matches!(e, Error::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
+}
+
+pub fn run(cli: Cli) -> Result<i32, Error> {
+    match cli.command {
+        Command::Check(args) => check(args),
+        Command::Rules => {
+            let engine = Engine::builtin()?;
+            let mut out = String::new();
+            for r in engine.rules() {
+                let kinds: Vec<&str> = r.kinds.iter().map(|k| k.as_str()).collect();
+                out.push_str(&format!(
+                    "{:<20} {:<8} {:<34} {}\n",
+                    r.id,
+                    r.severity.as_str(),
+                    kinds.join(","),
+                    r.summary
+                ));
+            }
+            write_stdout(&out)?;
+            Ok(0)
+        }
+        Command::Explain { rule } => {
+            let engine = Engine::builtin()?;
+            let Some(r) = engine.rule(&rule) else {
+                let ids: Vec<&str> = engine.rules().map(|r| r.id.as_str()).collect();
+                return Err(Error::Usage(format!(
+                    "unknown rule `{rule}`; rules are: {}",
+                    ids.join(", ")
+                )));
+            };
+            let kinds: Vec<&str> = r.kinds.iter().map(|k| k.as_str()).collect();
+            let auds: Vec<&str> = r.audiences.iter().map(|a| a.as_str()).collect();
+            let mut out = format!(
+                "{}\n\n{}\n\nDefault severity: {}. Kinds: {}. Audiences: {}.\n\nWhat it checks\n  {}\n\nWhy it matters\n  {}\n\nExample\n  {}\n\nBetter\n  {}\n",
+                r.id,
+                r.summary,
+                r.severity,
+                kinds.join(", "),
+                auds.join(", "),
+                r.explain.what.trim(),
+                r.explain.why.trim(),
+                r.explain.bad.trim(),
+                r.explain.good.trim()
+            );
+            if let Some(fix) = &r.explain.fix {
+                out.push_str(&format!("\nFix\n  {}\n", fix.trim()));
+            }
+            write_stdout(&out)?;
+            Ok(0)
+        }
+        Command::Init { force } => {
+            let path = Path::new(config::CONFIG_FILE);
+            if path.exists() && !force {
+                return Err(Error::Usage(format!(
+                    "{} already exists (use --force to overwrite)",
+                    path.display()
+                )));
+            }
+            std::fs::write(path, config::STARTER).map_err(|e| Error::Io {
+                path: path.into(),
+                source: e,
+            })?;
+            eprintln!("wrote {}", path.display());
+            Ok(0)
+        }
+    }
+}
+
+fn write_stdout(s: &str) -> Result<(), Error> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(s.as_bytes())
+        .and_then(|_| out.flush())
+        .map_err(|e| Error::Io {
+            path: "<stdout>".into(),
+            source: e,
+        })
+}
+
+/// Settings and engines, loaded once per config file.
+struct Configs {
+    select: Option<Vec<String>>,
+    ignore: Vec<String>,
+    by_path: HashMap<Option<PathBuf>, Arc<(Settings, Engine)>>,
+    by_dir: HashMap<PathBuf, Option<PathBuf>>,
+}
+
+impl Configs {
+    fn get(&mut self, config: Option<PathBuf>) -> Result<Arc<(Settings, Engine)>, Error> {
+        if let Some(c) = self.by_path.get(&config) {
+            return Ok(c.clone());
+        }
+        let mut settings = match &config {
+            Some(p) => Settings::load(p)?,
+            None => Settings::default(),
+        };
+        if self.select.is_some() {
+            settings.select = self.select.clone();
+        }
+        settings.ignore.extend(self.ignore.iter().cloned());
+        let engine = Engine::new(&settings)?;
+        let loaded = Arc::new((settings, engine));
+        self.by_path.insert(config, loaded.clone());
+        Ok(loaded)
+    }
+
+    fn discover(&mut self, file: &Path) -> Option<PathBuf> {
+        let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
+        self.by_dir
+            .entry(dir.clone())
+            .or_insert_with(|| config::discover(&dir))
+            .clone()
+    }
+}
+
+enum Job {
+    Stdin {
+        name: String,
+        name_path: PathBuf,
+        bytes: Vec<u8>,
+    },
+    File(PathBuf),
+}
+
+fn check(args: CheckArgs) -> Result<i32, Error> {
+    let mut configs = Configs {
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+        by_path: HashMap::new(),
+        by_dir: HashMap::new(),
+    };
+    let overrides = Overrides {
+        kind: args.kind,
+        audience: args.audience,
+        input_format: args.input_format,
+    };
+    let mut paths = args.paths.clone();
+    if paths.is_empty() {
+        paths.push(if std::io::stdin().is_terminal() {
+            PathBuf::from(".")
+        } else {
+            PathBuf::from("-")
+        });
+    }
+    let mut jobs: Vec<Job> = Vec::new();
+    let mut errors: Vec<Error> = Vec::new();
+    let (file_paths, walk_errors): (Vec<PathBuf>, Vec<Error>) = {
+        let real: Vec<PathBuf> = paths.iter().filter(|p| p.as_os_str() != "-").cloned().collect();
+        walk::collect(&real)
+    };
+    errors.extend(walk_errors);
+    if paths.iter().any(|p| p.as_os_str() == "-") {
+        let mut bytes = Vec::new();
+        std::io::stdin().lock().read_to_end(&mut bytes).map_err(|e| Error::Io {
+            path: "<stdin>".into(),
+            source: e,
+        })?;
+        let name_path = args.stdin_filename.clone().unwrap_or_else(|| PathBuf::from("-"));
+        let name = args
+            .stdin_filename
+            .as_ref()
+            .map_or("-".to_string(), |p| p.to_string_lossy().into_owned());
+        jobs.push(Job::Stdin { name, name_path, bytes });
+    }
+    jobs.extend(file_paths.into_iter().map(Job::File));
+
+    // Resolve each job's config (and compile its engine) up front: config errors stop the run.
+    let mut loaded = Vec::with_capacity(jobs.len());
+    for job in &jobs {
+        let config = if args.no_config {
+            None
+        } else if let Some(c) = &args.config {
+            Some(c.clone())
+        } else {
+            match job {
+                Job::Stdin { name_path, .. } => {
+                    let base = if name_path.as_os_str() == "-" {
+                        PathBuf::from("./-")
+                    } else {
+                        name_path.clone()
+                    };
+                    configs.discover(&base)
+                }
+                Job::File(p) => configs.discover(p),
+            }
+        };
+        loaded.push(configs.get(config)?);
+    }
+    let fail_on = args
+        .fail_on
+        .or_else(|| loaded.first().and_then(|l| l.0.fail_on))
+        .unwrap_or(FailOn::Warning);
+
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    let emitter: Box<dyn Emitter> = match args.format {
+        Format::Human => Box::new(Human { color }),
+        Format::Json => Box::new(Json),
+    };
+
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let io = |e: std::io::Error| Error::Io {
+        path: "<stdout>".into(),
+        source: e,
+    };
+    out.write_all(emitter.begin().as_bytes()).map_err(io)?;
+    let mut summary = Summary::default();
+    let mut failed = false;
+    let mut any_output = false;
+    for e in &errors {
+        eprint!("{}", e.render());
+    }
+    let threads = args
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
+
+    let run_one = |i: usize| -> Checked {
+        let (settings, engine) = &*loaded[i];
+        match &jobs[i] {
+            Job::Stdin { name, name_path, bytes } => {
+                walk::check_bytes(engine, settings, overrides, name, name_path, bytes.clone())
+            }
+            Job::File(p) => walk::check_file(engine, settings, overrides, p),
+        }
+    };
+    let mut sink = |c: Checked, out: &mut std::io::BufWriter<std::io::StdoutLock>| -> Result<(), Error> {
+        for n in &c.notices {
+            eprintln!("warning: {n}");
+        }
+        if let Some(e) = &c.error {
+            eprint!("{}", e.render());
+        }
+        failed |= c.diagnostics.iter().any(|d| fail_on.fails(d.severity));
+        let text = emitter.file(&c, !any_output);
+        any_output |= !c.diagnostics.is_empty();
+        summary.add(&c);
+        out.write_all(text.as_bytes()).map_err(io)
+    };
+
+    if threads == 1 || jobs.len() < 2 {
+        for i in 0..jobs.len() {
+            sink(run_one(i), &mut out)?;
+        }
+    } else {
+        // Workers take the next index; results are written in input order as they arrive.
+        let next = AtomicUsize::new(0);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Checked)>(threads * 4);
+        let result = std::thread::scope(|scope| -> Result<(), Error> {
+            for _ in 0..threads.min(jobs.len()) {
+                let tx = tx.clone();
+                let next = &next;
+                let run_one = &run_one;
+                let jobs = &jobs;
+                scope.spawn(move || {
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        if i >= jobs.len() || tx.send((i, run_one(i))).is_err() {
+                            break;
+                        }
+                    }
+                });
+            }
+            drop(tx);
+            let mut pending: BTreeMap<usize, Checked> = BTreeMap::new();
+            let mut want = 0;
+            for (i, c) in rx.iter() {
+                pending.insert(i, c);
+                while let Some(c) = pending.remove(&want) {
+                    if let Err(e) = sink(c, &mut out) {
+                        // Stop the workers: they see the closed channel.
+                        next.store(usize::MAX / 2, Ordering::Relaxed);
+                        return Err(e);
+                    }
+                    want += 1;
+                }
+            }
+            Ok(())
+        });
+        result?;
+    }
+    let file_errors = summary.failed_files + errors.len();
+    let tail = emitter.end(&summary);
+    out.write_all(tail.as_bytes()).map_err(io)?;
+    out.flush().map_err(io)?;
+    Ok(if file_errors > 0 {
+        2
+    } else if failed {
+        1
+    } else {
+        0
+    })
+}

@@ -1,0 +1,277 @@
+//! Configuration: `.ticketlint.toml` as written (`Options`, every field optional, unknown keys
+//! rejected with file:line:column) resolved into `Settings` (what the engine reads).
+
+use crate::diagnostic::Severity;
+use crate::error::Error;
+use crate::profile::{Audience, Kind};
+use crate::rules::{GlossaryEntry, TermDef};
+use globset::{Glob, GlobMatcher};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub const CONFIG_FILE: &str = ".ticketlint.toml";
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Options {
+    /// Extra rule pack files, relative to this config file.
+    #[serde(default)]
+    pub extends: Vec<String>,
+    /// Run only these rules.
+    pub select: Option<Vec<String>>,
+    /// Never run these rules.
+    #[serde(default)]
+    pub ignore: Vec<String>,
+    /// Words and terms this team uses freely: never flagged as jargon.
+    #[serde(default)]
+    pub accept: Vec<String>,
+    /// Default for `--fail-on`.
+    pub fail_on: Option<FailOn>,
+    /// Severity per rule id.
+    #[serde(default)]
+    pub severity: BTreeMap<String, Severity>,
+    /// Extra glossary terms.
+    #[serde(default)]
+    pub glossary: Vec<GlossaryEntry>,
+    /// Extra phrases for a `terms` rule, keyed by rule id: `[[terms.blame-language]]`.
+    #[serde(default)]
+    pub terms: BTreeMap<String, Vec<TermDef>>,
+    /// Kind and audience per path glob (relative to this file), first match wins.
+    #[serde(default)]
+    pub path: Vec<PathOptions>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PathOptions {
+    pub glob: String,
+    pub kind: Option<Kind>,
+    pub audience: Option<Audience>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+impl FailOn {
+    /// Does a finding of `severity` fail the run?
+    pub fn fails(self, severity: Severity) -> bool {
+        match self {
+            FailOn::Error => severity >= Severity::Error,
+            FailOn::Warning => severity >= Severity::Warning,
+            FailOn::Info => true,
+            FailOn::Never => false,
+        }
+    }
+}
+
+/// Resolved settings.
+#[derive(Debug, Default)]
+pub struct Settings {
+    /// The config file these came from (None: built-in defaults).
+    pub path: Option<PathBuf>,
+    source: String,
+    pub select: Option<Vec<String>>,
+    pub ignore: Vec<String>,
+    pub accept: Vec<String>,
+    pub fail_on: Option<FailOn>,
+    pub severity: BTreeMap<String, Severity>,
+    pub glossary: Vec<GlossaryEntry>,
+    pub terms: BTreeMap<String, Vec<TermDef>>,
+    /// Extra packs: (path, contents).
+    pub packs: Vec<(PathBuf, String)>,
+    pub paths: Vec<(GlobMatcher, Option<Kind>, Option<Audience>)>,
+}
+
+impl Settings {
+    /// Read and resolve a config file.
+    pub fn load(path: &Path) -> Result<Settings, Error> {
+        let source = std::fs::read_to_string(path).map_err(|e| Error::Io {
+            path: path.to_path_buf(),
+            source: e,
+        })?;
+        let options: Options = toml::from_str(&source).map_err(|e| Error::toml(path, &source, &e))?;
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let mut settings = Settings {
+            path: Some(path.to_path_buf()),
+            source,
+            ..Settings::default()
+        };
+        for pack in &options.extends {
+            let p = dir.join(pack);
+            let text = std::fs::read_to_string(&p).map_err(|e| {
+                settings
+                    .error_at(format!("cannot read rule pack `{pack}`: {e}"), pack)
+                    .with_help("paths in `extends` are relative to the config file")
+            })?;
+            settings.packs.push((p, text));
+        }
+        for p in options.path {
+            let glob = Glob::new(&p.glob)
+                .map_err(|e| settings.error_at(format!("invalid glob `{}`: {e}", p.glob), &p.glob))?;
+            settings.paths.push((glob.compile_matcher(), p.kind, p.audience));
+        }
+        settings.select = options.select;
+        settings.ignore = options.ignore;
+        settings.accept = options.accept;
+        settings.fail_on = options.fail_on;
+        settings.severity = options.severity;
+        settings.glossary = options.glossary;
+        settings.terms = options.terms;
+        Ok(settings)
+    }
+
+    /// An error about this config; located at the first mention of `needle` when given.
+    pub fn error_at(&self, message: String, needle: &str) -> Error {
+        let path = self.path.clone().unwrap_or_else(|| PathBuf::from("<settings>"));
+        match self.source.find(needle).filter(|_| !needle.is_empty()) {
+            Some(at) => {
+                let lc = crate::source::LineIndex::new(&self.source).line_col(&self.source, at);
+                Error::Config {
+                    path,
+                    line: Some(lc.line),
+                    column: Some(lc.column),
+                    message,
+                    help: None,
+                }
+            }
+            None => Error::config(path, message),
+        }
+    }
+
+    /// An error about this config, located at the first quoted mention of an id in the message.
+    pub fn error(&self, message: String) -> Error {
+        let needle = message
+            .split('`')
+            .nth(1)
+            .unwrap_or("")
+            .trim_start_matches("terms.")
+            .to_string();
+        self.error_at(message, &needle)
+    }
+
+    /// Kind and audience for `file` from the `[[path]]` globs.
+    pub fn profile_for(&self, file: &Path) -> (Option<Kind>, Option<Audience>) {
+        let dir = self.path.as_ref().and_then(|p| p.parent()).unwrap_or(Path::new(""));
+        let rel = file.strip_prefix(dir).unwrap_or(file);
+        let rel = rel.strip_prefix("./").unwrap_or(rel);
+        for (m, k, a) in &self.paths {
+            if m.is_match(rel) {
+                return (*k, *a);
+            }
+        }
+        (None, None)
+    }
+}
+
+/// Find the config for a file: walk up from its directory.
+pub fn discover(start: &Path) -> Option<PathBuf> {
+    let start = if start.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        start
+    };
+    let abs = std::path::absolute(start).ok()?;
+    let mut dir = if abs.is_dir() {
+        Some(abs.as_path())
+    } else {
+        abs.parent()
+    };
+    while let Some(d) = dir {
+        let candidate = d.join(CONFIG_FILE);
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+        dir = d.parent();
+    }
+    None
+}
+
+/// The commented starter config written by `ticketlint init`.
+pub const STARTER: &str = r#"# ticketlint configuration. Found by walking up from each checked file.
+# Every key is optional; unknown keys are an error. `ticketlint rules` lists rule ids.
+
+# Run only these rules (default: all built-in rules):
+# select = ["unexplained-jargon", "blame-language", "missing-next-step", "missing-impact"]
+
+# Never run these rules:
+ignore = []
+
+# Words your readers know: never flagged as jargon.
+accept = []
+
+# Exit with 1 when a finding is at or above this level: error | warning | info | never.
+# fail-on = "warning"
+
+# Severity per rule: error | warning | info.
+[severity]
+# "missing-next-step" = "error"
+
+# Kind and audience by path (globs relative to this file; first match wins).
+# Kinds: reply incident kb handoff change. Audiences: end-user manager technical.
+# [[path]]
+# glob = "incidents/**"
+# kind = "incident"
+# audience = "manager"
+
+# A term of your own for the jargon glossary:
+# [[glossary]]
+# term = "CAB"
+# forms = ["CAB", "change advisory board"]
+# gloss = "the group that approves planned changes"
+# category = "itsm"
+# level = "specialist"      # general: jargon for end users; specialist: for managers too
+
+# Phrases of your own for a phrase rule:
+# [[terms.blame-language]]
+# phrases = ["read the wiki"]
+# reason = "sends the reader away without help"
+# suggestion = "link the exact page and step instead"
+
+# Extra rule pack files (same format as the built-in rules/*.toml), relative to this file:
+# extends = ["team-rules.toml"]
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn starter_config_parses() {
+        let o: Options = toml::from_str(STARTER).unwrap();
+        assert!(o.ignore.is_empty());
+    }
+
+    #[test]
+    fn unknown_key_is_located() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join(CONFIG_FILE);
+        std::fs::write(&p, "accept = []\nbogus = 1\n").unwrap();
+        let err = Settings::load(&p).unwrap_err().render();
+        assert!(err.contains("unknown field `bogus`"), "{err}");
+        assert!(err.contains(":2:1"), "{err}");
+    }
+
+    #[test]
+    fn path_globs_pick_profile() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join(CONFIG_FILE);
+        std::fs::write(
+            &p,
+            "[[path]]\nglob = \"inc/**\"\nkind = \"incident\"\naudience = \"manager\"\n",
+        )
+        .unwrap();
+        let s = Settings::load(&p).unwrap();
+        assert_eq!(
+            s.profile_for(&dir.path().join("inc/a.md")),
+            (Some(Kind::Incident), Some(Audience::Manager))
+        );
+        assert_eq!(s.profile_for(&dir.path().join("kb/a.md")), (None, None));
+    }
+}

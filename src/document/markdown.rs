@@ -1,0 +1,137 @@
+//! Markdown via pulldown-cmark's offset iterator.
+//!
+//! Checked: paragraphs, headings, list items, table cells, link text, image alt text.
+//! Skipped: fenced and indented code, inline code, link/image URLs, autolinks, raw HTML,
+//! HTML comments, YAML (`---`) and TOML (`+++`) front matter (from which `kind:` and
+//! `audience:` are read).
+
+use super::{Block, BlockKind, FrontMatter, Mask};
+use crate::diagnostic::Span;
+use crate::profile::{Audience, Kind};
+use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
+
+pub fn parse(text: &str) -> (Mask, Vec<Block>, FrontMatter) {
+    let mut mask = Mask::hidden(text);
+    let mut blocks = Vec::new();
+    let mut front = FrontMatter::default();
+    let opts = Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+        | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS
+        | Options::ENABLE_FOOTNOTES;
+    // Skip a UTF-8 BOM: pulldown-cmark would treat it as text.
+    let offset = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let src = &text[offset..];
+
+    let mut code_depth = 0usize;
+    let mut meta_depth = 0usize;
+    let mut autolink_depth = 0usize;
+    let mut list_ordered: Vec<bool> = Vec::new();
+    // Open block starts: (kind, start).
+    let mut open: Vec<(BlockKind, usize)> = Vec::new();
+
+    for (event, range) in Parser::new_ext(src, opts).into_offset_iter() {
+        let (s, e) = (range.start + offset, range.end + offset);
+        match event {
+            Event::Start(tag) => match tag {
+                Tag::CodeBlock(_) => code_depth += 1,
+                Tag::MetadataBlock(_) => meta_depth += 1,
+                Tag::Link {
+                    link_type: LinkType::Autolink | LinkType::Email,
+                    ..
+                } => autolink_depth += 1,
+                Tag::List(first) => list_ordered.push(first.is_some()),
+                Tag::Paragraph => open.push((BlockKind::Paragraph, s)),
+                Tag::Heading { level, .. } => open.push((BlockKind::Heading(level as u8), s)),
+                Tag::Item => {
+                    let ordered = list_ordered.last().copied().unwrap_or(false);
+                    open.push((BlockKind::ListItem { ordered }, s));
+                }
+                Tag::TableCell => open.push((BlockKind::TableCell, s)),
+                _ => {}
+            },
+            Event::End(tag) => match tag {
+                TagEnd::CodeBlock => code_depth = code_depth.saturating_sub(1),
+                TagEnd::MetadataBlock(_) => meta_depth = meta_depth.saturating_sub(1),
+                TagEnd::Link if autolink_depth > 0 => autolink_depth -= 1,
+                TagEnd::List(_) => {
+                    list_ordered.pop();
+                }
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell => {
+                    if let Some((kind, start)) = open.pop() {
+                        blocks.push(Block {
+                            kind,
+                            span: Span::new(start, e.max(start)),
+                        });
+                    }
+                }
+                _ => {}
+            },
+            Event::Text(t) => {
+                if meta_depth > 0 {
+                    read_front_matter(&t, &mut front);
+                } else if code_depth == 0 && autolink_depth == 0 {
+                    mask.show(text, s, e);
+                }
+            }
+            // Inline code, raw HTML, comments, math: not prose.
+            _ => {}
+        }
+    }
+    super::hide_urls(text, &mut mask);
+    blocks.sort_by_key(|b| (b.span.start, std::cmp::Reverse(b.span.end)));
+    (mask, blocks, front)
+}
+
+fn read_front_matter(meta: &str, front: &mut FrontMatter) {
+    for line in meta.lines() {
+        let Some((key, value)) = line.split_once([':', '=']) else {
+            continue;
+        };
+        let value = value.trim().trim_matches(['"', '\'']);
+        match key.trim() {
+            "kind" => front.kind = Kind::parse(value),
+            "audience" => front.audience = Audience::parse(value),
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::document::{BlockKind, Document, InputFormat};
+    use crate::profile::{Audience, Kind};
+
+    fn prose(t: &str) -> String {
+        Document::parse(t, InputFormat::Markdown)
+            .masked
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn skips_code_urls_html_and_front_matter() {
+        let t = "---\nkind: kb\naudience: manager\n---\n# Fix DNS\n\nRun `ipconfig` or see [the guide](https://x.org/dns) <!-- note -->.\n\n```\nDNS here\n```\n\n<https://auto.link>\n";
+        assert_eq!(prose(t), "Fix DNS Run or see the guide .");
+        let d = Document::parse(t, InputFormat::Markdown);
+        assert_eq!(d.front_matter.kind, Some(Kind::Kb));
+        assert_eq!(d.front_matter.audience, Some(Audience::Manager));
+        assert!(d.blocks.iter().any(|b| b.kind == BlockKind::Heading(1)));
+    }
+
+    #[test]
+    fn keeps_alt_text_and_table_cells() {
+        let t = "![router lights](a.png)\n\n| a | b |\n|---|---|\n| SSO | yes |\n";
+        assert_eq!(prose(t), "router lights a b SSO yes");
+    }
+
+    #[test]
+    fn offsets_survive_bom_and_multibyte() {
+        let t = "\u{feff}Café — DNS ✅ works.";
+        let d = Document::parse(t, InputFormat::Markdown);
+        let at = t.find("DNS").unwrap();
+        assert_eq!(&d.masked[at..at + 3], "DNS");
+        assert_eq!(d.masked.len(), t.len());
+    }
+}

@@ -1,0 +1,182 @@
+//! The document model: the original text stays untouched; parsing yields a *masked* copy of the
+//! same byte length in which everything that is not prose (code, URLs, quoted history,
+//! signatures, markup) is blanked to spaces (newlines kept). Rules scan the masked text, so a
+//! match offset is an offset into the original input with no re-location step.
+
+pub mod markdown;
+pub mod plain;
+pub mod segment;
+
+use crate::diagnostic::Span;
+use crate::profile::{Audience, Kind};
+
+/// How the input is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum InputFormat {
+    /// Plain text or an e-mail reply (quoted history, signatures and URLs skipped).
+    Text,
+    /// CommonMark + GFM tables; code, URLs, HTML and front matter skipped.
+    Markdown,
+}
+
+impl InputFormat {
+    /// Choose by file extension; anything unknown is read as text.
+    pub fn from_path(path: &str) -> Self {
+        let lower = path.to_ascii_lowercase();
+        if lower.ends_with(".md") || lower.ends_with(".markdown") || lower.ends_with(".mdown") {
+            InputFormat::Markdown
+        } else {
+            InputFormat::Text
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockKind {
+    Paragraph,
+    Heading(u8),
+    ListItem { ordered: bool },
+    TableCell,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Block {
+    pub kind: BlockKind,
+    pub span: Span,
+}
+
+/// `kind:` / `audience:` read from Markdown front matter.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FrontMatter {
+    pub kind: Option<Kind>,
+    pub audience: Option<Audience>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Document<'a> {
+    /// The original (decoded) text.
+    pub text: &'a str,
+    pub format: InputFormat,
+    /// Same length as `text`; non-prose bytes replaced by spaces, newlines kept.
+    pub masked: String,
+    /// Headings, paragraphs, list items and table cells, in document order.
+    pub blocks: Vec<Block>,
+    /// Sentences of the prose, in order, trimmed, non-overlapping.
+    pub sentences: Vec<Span>,
+    pub front_matter: FrontMatter,
+}
+
+impl<'a> Document<'a> {
+    pub fn parse(text: &'a str, format: InputFormat) -> Self {
+        let (mask, blocks, front_matter) = match format {
+            InputFormat::Text => plain::parse(text),
+            InputFormat::Markdown => markdown::parse(text),
+        };
+        let masked = mask.finish();
+        let sentences = segment::sentences(&masked, &blocks);
+        Document {
+            text,
+            format,
+            masked,
+            blocks,
+            sentences,
+            front_matter,
+        }
+    }
+
+    /// Index of the sentence containing `offset`, if any.
+    pub fn sentence_at(&self, offset: usize) -> Option<usize> {
+        let i = self.sentences.partition_point(|s| s.end <= offset);
+        (i < self.sentences.len() && self.sentences[i].start <= offset).then_some(i)
+    }
+
+    /// End offset of the last prose block (where a missing closing belongs).
+    pub fn end_of_prose(&self) -> usize {
+        self.sentences.last().map(|s| s.end).unwrap_or(0)
+    }
+
+    /// Start offset of the first prose (where a missing opening belongs).
+    pub fn start_of_prose(&self) -> usize {
+        self.sentences.first().map(|s| s.start).unwrap_or(0)
+    }
+}
+
+fn url_or_email() -> &'static regex::Regex {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        regex::Regex::new(r#"(?i)\b(?:https?://|ftp://|www\.)[^\s<>"]+|\b[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+\b|(?:\b[a-z]:\\|\\\\)[^\s"]+"#)
+            .expect("valid regex")
+    })
+}
+
+/// Hide bare URLs, e-mail addresses and Windows paths (Markdown has no bare-URL syntax in
+/// CommonMark, so they arrive as text in both formats).
+pub fn hide_urls(text: &str, mask: &mut Mask) {
+    for m in url_or_email().find_iter(text) {
+        // Keep a trailing full stop that ends the sentence.
+        let end = m.end()
+            - m.as_str()
+                .chars()
+                .rev()
+                .take_while(|c| matches!(c, '.' | ',' | ')' | ';' | ':'))
+                .count();
+        mask.hide(m.start(), end);
+    }
+}
+
+/// Builder for the masked copy: byte-level blanking that keeps UTF-8 valid.
+pub struct Mask {
+    bytes: Vec<u8>,
+}
+
+impl Mask {
+    /// Start with everything visible.
+    pub fn visible(text: &str) -> Self {
+        Mask {
+            bytes: text.as_bytes().to_vec(),
+        }
+    }
+
+    /// Start with everything hidden (newlines kept).
+    pub fn hidden(text: &str) -> Self {
+        Mask {
+            bytes: text.bytes().map(|b| if b == b'\n' { b'\n' } else { b' ' }).collect(),
+        }
+    }
+
+    /// Blank `[start, end)` (newlines kept). Callers pass char-boundary offsets.
+    pub fn hide(&mut self, start: usize, end: usize) {
+        let end = end.min(self.bytes.len());
+        for b in &mut self.bytes[start.min(end)..end] {
+            if *b != b'\n' {
+                *b = b' ';
+            }
+        }
+    }
+
+    /// Copy `[start, end)` back from the original.
+    pub fn show(&mut self, text: &str, start: usize, end: usize) {
+        let end = end.min(self.bytes.len());
+        let start = start.min(end);
+        self.bytes[start..end].copy_from_slice(&text.as_bytes()[start..end]);
+    }
+
+    pub fn finish(self) -> String {
+        // Only whole chars were copied or blanked to ASCII, so this cannot fail; fall back to
+        // a lossy conversion rather than panic if a caller passed a bad offset.
+        match String::from_utf8(self.bytes) {
+            Ok(s) => s,
+            Err(e) => {
+                let b = e.into_bytes();
+                let mut out = String::with_capacity(b.len());
+                for chunk in b.utf8_chunks() {
+                    out.push_str(chunk.valid());
+                    for _ in chunk.invalid() {
+                        out.push(' ');
+                    }
+                }
+                out
+            }
+        }
+    }
+}

@@ -1,0 +1,158 @@
+//! Sentence segmentation over the masked text.
+//!
+//! A cheap ASCII-punctuation pass (UAX #29 sentence splitting costs more than every rule put
+//! together on a large corpus): a sentence ends at `.`, `!` or `?` followed by whitespace,
+//! at a blank line, or at a block boundary. Abbreviations common in IT text ("e.g.", "i.e.",
+//! "etc.", "approx.", "3 p.m.") and dots inside tokens (versions like 2.4.1, file names like
+//! setup.exe) do not end a sentence.
+
+use super::Block;
+use crate::diagnostic::Span;
+
+const ABBREVIATIONS: &[&str] = &[
+    "e.g", "i.e", "etc", "approx", "vs", "mr", "mrs", "ms", "dr", "no", "fig", "incl", "a.m", "p.m", "cf", "al", "jr",
+    "sr", "inc", "ltd", "dept", "ext", "min", "max", "approx", "est", "ca", "eg", "ie", "nb", "n.b", "u.s", "ref",
+    "vol", "tel",
+];
+
+/// Split the prose of `masked` into sentences. `blocks` give hard boundaries.
+pub fn sentences(masked: &str, blocks: &[Block]) -> Vec<Span> {
+    let bytes = masked.as_bytes();
+    let mut breaks: Vec<usize> = Vec::with_capacity(blocks.len() * 2 + 2);
+    for b in blocks {
+        breaks.push(b.span.start);
+        breaks.push(b.span.end);
+    }
+    breaks.push(bytes.len());
+    breaks.sort_unstable();
+    breaks.dedup();
+
+    let mut out = Vec::new();
+    let mut start = 0;
+    for &brk in &breaks {
+        if brk > start {
+            split_run(masked, start, brk, &mut out);
+        }
+        start = brk.max(start);
+    }
+    out
+}
+
+/// Split `[start, end)` at blank lines and sentence punctuation.
+fn split_run(masked: &str, start: usize, end: usize, out: &mut Vec<Span>) {
+    let bytes = masked.as_bytes();
+    let mut s = start;
+    let mut i = start;
+    while i < end {
+        let b = bytes[i];
+        if b == b'\n' {
+            // Blank line (only spaces/tabs/CR between two newlines) ends a sentence.
+            let mut j = i + 1;
+            while j < end && matches!(bytes[j], b' ' | b'\t' | b'\r') {
+                j += 1;
+            }
+            if j < end && bytes[j] == b'\n' {
+                push_trimmed(masked, s, i, out);
+                s = j;
+                i = j;
+                continue;
+            }
+        } else if matches!(b, b'.' | b'!' | b'?') {
+            let mut j = i + 1;
+            // Runs of punctuation ("?!", "...") and closing quotes/brackets stay in the sentence.
+            while j < end && matches!(bytes[j], b'.' | b'!' | b'?' | b'"' | b'\'' | b')' | b']') {
+                j += 1;
+            }
+            // Closing curly quotes (3 bytes each).
+            while j + 3 <= end && (&bytes[j..j + 3] == "”".as_bytes() || &bytes[j..j + 3] == "’".as_bytes()) {
+                j += 3;
+            }
+            let at_ws = j >= end || matches!(bytes[j], b' ' | b'\t' | b'\r' | b'\n');
+            if at_ws && !(b == b'.' && is_abbreviation(masked, s, i, j, end)) {
+                push_trimmed(masked, s, j, out);
+                s = j;
+                i = j;
+                continue;
+            }
+            i = j;
+            continue;
+        }
+        i += 1;
+    }
+    push_trimmed(masked, s, end, out);
+}
+
+/// Is the `.` at `dot` part of an abbreviation rather than a sentence end?
+fn is_abbreviation(masked: &str, run_start: usize, dot: usize, after: usize, end: usize) -> bool {
+    let bytes = masked.as_bytes();
+    // The token before the dot, back to whitespace.
+    let mut t = dot;
+    while t > run_start && !matches!(bytes[t - 1], b' ' | b'\t' | b'\n' | b'\r' | b'(') {
+        t -= 1;
+    }
+    let token = &masked[t..dot];
+    if token.len() == 1 && token.as_bytes()[0].is_ascii_uppercase() {
+        return true; // an initial: "J. Smith"
+    }
+    let lower = token.to_ascii_lowercase();
+    if ABBREVIATIONS.contains(&lower.as_str()) {
+        return true;
+    }
+    // A lowercase word after the dot continues the sentence ("approx. two hours").
+    let mut k = after;
+    while k < end && matches!(bytes[k], b' ' | b'\t') {
+        k += 1;
+    }
+    k < end && bytes[k].is_ascii_lowercase()
+}
+
+fn push_trimmed(masked: &str, start: usize, end: usize, out: &mut Vec<Span>) {
+    let slice = &masked[start..end];
+    let lead = slice.len() - slice.trim_start().len();
+    let trail = slice.len() - slice.trim_end().len();
+    if lead + trail < slice.len() {
+        out.push(Span::new(start + lead, end - trail));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(t: &str) -> Vec<&str> {
+        sentences(t, &[]).iter().map(|s| &t[s.start..s.end]).collect()
+    }
+
+    #[test]
+    fn splits_on_terminal_punctuation() {
+        assert_eq!(
+            split("It broke. We fixed it! Did it work?"),
+            ["It broke.", "We fixed it!", "Did it work?"]
+        );
+    }
+
+    #[test]
+    fn keeps_abbreviations_versions_and_files_together() {
+        assert_eq!(
+            split("Install 2.4.1, e.g. from setup.exe at 3 p.m. today. Then restart."),
+            ["Install 2.4.1, e.g. from setup.exe at 3 p.m. today.", "Then restart."]
+        );
+        assert_eq!(
+            split("Use tools, etc. and retry. Done."),
+            ["Use tools, etc. and retry.", "Done."]
+        );
+    }
+
+    #[test]
+    fn blank_lines_split() {
+        assert_eq!(split("Hi Pat\n\nThanks for writing"), ["Hi Pat", "Thanks for writing"]);
+    }
+
+    #[test]
+    fn closing_quotes_stay() {
+        assert_eq!(
+            split("He said \"stop.\" Then left."),
+            ["He said \"stop.\"", "Then left."]
+        );
+    }
+}

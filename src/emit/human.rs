@@ -1,0 +1,139 @@
+//! Human output, like a compiler diagnostic:
+//!
+//! ```text
+//! draft.txt:3:14: warning[blame-language] "user error" blames the reader
+//!   |
+//! 3 | It was a user error on your side.
+//!   |          ^^^^^^^^^^
+//!   = help: describe the cause neutrally
+//! ```
+
+use super::{Emitter, Summary};
+use crate::diagnostic::Severity;
+use crate::source::LineIndex;
+use crate::walk::Checked;
+use owo_colors::OwoColorize;
+use std::fmt::Write;
+
+pub struct Human {
+    pub color: bool,
+}
+
+impl Human {
+    fn severity(&self, s: Severity) -> String {
+        if !self.color {
+            return s.as_str().to_string();
+        }
+        match s {
+            Severity::Error => s.as_str().red().bold().to_string(),
+            Severity::Warning => s.as_str().yellow().bold().to_string(),
+            Severity::Info => s.as_str().cyan().bold().to_string(),
+        }
+    }
+
+    fn dim(&self, s: &str) -> String {
+        if self.color {
+            s.blue().bold().to_string()
+        } else {
+            s.to_string()
+        }
+    }
+}
+
+/// Expand tabs to 4 spaces so that the caret line lines up with the source line.
+fn display(s: &str) -> String {
+    s.replace('\t', "    ")
+}
+
+fn width(s: &str) -> usize {
+    s.chars().map(|c| if c == '\t' { 4 } else { 1 }).sum()
+}
+
+impl Emitter for Human {
+    fn file(&self, c: &Checked, _first: bool) -> String {
+        let mut out = String::new();
+        if c.diagnostics.is_empty() {
+            return out;
+        }
+        let index = LineIndex::new(&c.text);
+        for d in &c.diagnostics {
+            let start = index.line_col(&c.text, d.span.start);
+            let line_no = start.line - 1;
+            let line = index.line_text(&c.text, line_no);
+            let line_start = index.line_start(line_no);
+            let pre = &c.text[line_start..d.span.start.max(line_start).min(line_start + line.len())];
+            let span_end = d.span.end.min(line_start + line.len()).max(d.span.start);
+            let under = &c.text[d.span.start.min(span_end)..span_end];
+            let carets = width(under).max(1);
+            let rule = format!("[{}]", d.rule);
+            let _ = writeln!(
+                out,
+                "{}:{}:{}: {}{} {}",
+                c.path,
+                start.line,
+                start.column,
+                self.severity(d.severity),
+                rule,
+                if self.color {
+                    d.message.bold().to_string()
+                } else {
+                    d.message.clone()
+                }
+            );
+            let gutter = " ".repeat(start.line.to_string().len());
+            let _ = writeln!(out, "{gutter} {}", self.dim("|"));
+            let _ = writeln!(
+                out,
+                "{} {} {}",
+                self.dim(&start.line.to_string()),
+                self.dim("|"),
+                display(line)
+            );
+            let marks = "^".repeat(carets);
+            let marks = if self.color {
+                marks.yellow().bold().to_string()
+            } else {
+                marks
+            };
+            let _ = writeln!(out, "{gutter} {} {}{}", self.dim("|"), " ".repeat(width(pre)), marks);
+            if let Some(s) = &d.suggestion {
+                let _ = writeln!(out, "{gutter} {} {s}", self.dim("= help:"));
+            }
+            out.push('\n');
+        }
+        out
+    }
+
+    fn end(&self, s: &Summary) -> String {
+        let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let mut line = format!(
+            "checked {}: {}, {}, {}",
+            plural(s.files, "file", "files"),
+            plural(s.errors, "error", "errors"),
+            plural(s.warnings, "warning", "warnings"),
+            plural(s.infos, "info", "infos")
+        );
+        if s.failed_files > 0 {
+            let _ = write!(
+                line,
+                "; {} could not be checked",
+                plural(s.failed_files, "file", "files")
+            );
+        }
+        if !s.detected.is_empty() {
+            if s.detected.len() <= 5 {
+                let list: Vec<String> = s.detected.iter().map(|(p, k)| format!("{p} as {k}")).collect();
+                let _ = write!(line, " (detected: {})", list.join(", "));
+            } else {
+                let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
+                for (_, k) in &s.detected {
+                    *counts.entry(k).or_default() += 1;
+                }
+                let list: Vec<String> = counts.iter().map(|(k, n)| format!("{n} {k}")).collect();
+                let _ = write!(line, " (kinds detected: {})", list.join(", "));
+            }
+        }
+        line.push('\n');
+        line
+    }
+}

@@ -1,0 +1,230 @@
+//! The `glossary` shape: a term is flagged the first time it appears unexplained.
+//!
+//! Explained means, for the occurrence at hand (or any earlier occurrence of the same entry):
+//! - a parenthesis right after it: "single sign-on (SSO)", "SSO (one login for all your apps)";
+//! - it sits inside parentheses after its expansion: "Virtual Private Network (VPN)";
+//! - a defining clause follows in the same sentence: ", which …", ", meaning …", " means …",
+//!   an em/en-dash gloss, ", i.e. …", ", also called …", " is a/an/the …", " refers to …";
+//! - it is introduced as "so-called X", "known as X" or "called X".
+//!
+//! A spelled-out form earlier in the text counts too, because every form of an entry (the
+//! acronym and its expansion) belongs to one entry and only the entry's first use is judged.
+
+use super::GlossaryEntry;
+use crate::diagnostic::Span;
+
+/// Clauses after a term that define it.
+const DEFINING_AFTER: &[&str] = &[
+    ", which ",
+    ", meaning ",
+    " means ",
+    " — ",
+    " – ",
+    " -- ",
+    " - ",
+    "—",
+    ", i.e.",
+    " i.e.",
+    ", ie ",
+    ", that is,",
+    ", also called ",
+    ", also known as ",
+    " also known as ",
+    ", aka ",
+    ", or ",
+    " is a ",
+    " is an ",
+    " is the ",
+    " are the ",
+    " refers to ",
+    " stands for ",
+    ": a ",
+    ": an ",
+    ": the ",
+    ", a ",
+    ", an ",
+    " (i.e.",
+    " is when ",
+    " is what ",
+    " is how ",
+];
+
+/// Phrases right before a term that introduce it.
+const DEFINING_BEFORE: &[&str] = &["so-called ", "known as ", "called ", "term "];
+
+/// Is the occurrence at `span` of the masked text explained in place?
+pub fn is_explained(masked: &str, span: Span) -> bool {
+    let after = &masked[span.end..];
+    let after_trim = after.trim_start_matches([' ', '\t']);
+    // A parenthetical right after the term ("SSO (…)"), but not an empty or plural "(s)".
+    if let Some(rest) = after_trim.strip_prefix('(') {
+        let inner: String = rest.chars().take_while(|&c| c != ')' && c != '\n').collect();
+        if inner.trim().len() > 1 {
+            return true;
+        }
+    }
+    // The term is the acronym in parentheses after its expansion: "… Protocol (DHCP)".
+    let before = &masked[..span.start];
+    if before.ends_with('(') && after.starts_with(')') {
+        let head = before[..before.len() - 1].trim_end();
+        let words = head
+            .rsplit(|c: char| c.is_whitespace())
+            .take(2)
+            .filter(|w| !w.is_empty())
+            .count();
+        if words >= 2 {
+            return true;
+        }
+    }
+    let window = prefix_chars(after, 24).to_lowercase();
+    if DEFINING_AFTER.iter().any(|p| window.starts_with(p)) {
+        return true;
+    }
+    let back = suffix_chars(before, 16).to_lowercase();
+    DEFINING_BEFORE.iter().any(|p| back.ends_with(p))
+}
+
+fn prefix_chars(s: &str, n: usize) -> &str {
+    match s.char_indices().nth(n) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
+}
+
+fn suffix_chars(s: &str, n: usize) -> &str {
+    match s.char_indices().rev().nth(n.saturating_sub(1)) {
+        Some((i, _)) => &s[i..],
+        None => s,
+    }
+}
+
+/// A form with no lowercase letters ("DNS", "2FA") matches case-sensitively.
+pub fn is_case_sensitive(form: &str) -> bool {
+    form.chars().any(|c| c.is_alphabetic()) && !form.chars().any(|c| c.is_lowercase())
+}
+
+/// The surface forms to match for an entry: each form, plus its plural, with whether the
+/// match is case-sensitive (a plural keeps its singular's rule: "APIs" is as exact as "API").
+pub fn surface_forms(entry: &GlossaryEntry) -> Vec<(String, bool)> {
+    let mut out = Vec::with_capacity(entry.forms.len() * 2);
+    for f in &entry.forms {
+        let f = f.trim();
+        if f.is_empty() {
+            continue;
+        }
+        let exact = is_case_sensitive(f);
+        out.push((f.to_string(), exact));
+        if f.chars().last().is_some_and(|c| c.is_ascii_alphabetic()) && !f.ends_with(['s', 'S']) {
+            out.push((format!("{f}s"), exact));
+        }
+    }
+    out
+}
+
+/// Is a case-insensitive form written here as a proper noun or UI label ("Event Log",
+/// "Registry" mid-sentence)? Such text names a screen or product the reader sees, not jargon.
+pub fn looks_like_label(masked: &str, span: Span, form_is_case_sensitive: bool) -> bool {
+    if form_is_case_sensitive {
+        return false;
+    }
+    let matched = &masked[span.start..span.end];
+    let words: Vec<&str> = matched
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let capitalised =
+        |w: &&str| w.chars().next().is_some_and(char::is_uppercase) && w.chars().skip(1).any(char::is_lowercase);
+    if !words.iter().all(capitalised) {
+        return false;
+    }
+    if words.len() > 1 {
+        return true;
+    }
+    // One capitalised word: a label only when it is not simply starting a sentence.
+    let before = masked[..span.start].trim_end_matches([' ', '\t']);
+    !(before.is_empty() || before.ends_with(['.', '!', '?', '\n', ':', '"', '(', '*', '#', '>', '-']))
+}
+
+/// The suggestion and the text of the unsafe/safe fix for an unexplained term.
+pub fn gloss_suggestion(matched: &str, gloss: &str) -> (String, String) {
+    let with_gloss = format!("{matched} ({gloss})");
+    (
+        format!("explain \"{matched}\" on first use, e.g. \"{with_gloss}\""),
+        with_gloss,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn explained(text: &str, term: &str) -> bool {
+        let s = text.find(term).unwrap();
+        is_explained(text, Span::new(s, s + term.len()))
+    }
+
+    #[test]
+    fn explanation_forms() {
+        assert!(explained("Use single sign-on (SSO) today", "single sign-on"));
+        assert!(explained("Use single sign-on (SSO) today", "SSO"));
+        assert!(explained("SSO (one login for all apps) is on", "SSO"));
+        assert!(explained("the NIC, which is the network card, failed", "NIC"));
+        assert!(explained("the NIC — the network card — failed", "NIC"));
+        assert!(explained("latency, meaning delay, rose", "latency"));
+        assert!(explained("MFA means a second check", "MFA"));
+        assert!(explained("GUILD_DELETE, i.e. a server going away", "GUILD_DELETE"));
+        assert!(explained("a so-called hotfix", "hotfix"));
+    }
+
+    #[test]
+    fn unexplained_forms() {
+        assert!(!explained("Your MFA prompt expired.", "MFA"));
+        assert!(!explained("Check the DNS settings (see below).", "DNS"));
+        assert!(!explained("We saw latency on login (s)", "latency"));
+        assert!(!explained("(DNS) is down", "DNS"));
+        assert!(!explained("the NIC failed, so we replaced it", "NIC"));
+    }
+
+    #[test]
+    fn labels_are_not_prose() {
+        let t = "Open Event Log and the Registry. Registry edits are risky. Check the event log.";
+        let at = |w: &str, from: usize| {
+            let s = from + t[from..].find(w).unwrap();
+            Span::new(s, s + w.len())
+        };
+        assert!(looks_like_label(t, at("Event Log", 0), false));
+        assert!(looks_like_label(t, at("Registry", 0), false));
+        assert!(!looks_like_label(t, at("Registry", 30), false));
+        assert!(!looks_like_label(t, at("event log", 0), false));
+        assert!(!looks_like_label("Use DNS", Span::new(4, 7), true));
+    }
+
+    #[test]
+    fn case_and_plural() {
+        assert!(is_case_sensitive("DNS"));
+        assert!(is_case_sensitive("2FA"));
+        assert!(!is_case_sensitive("load balancer"));
+        let e = GlossaryEntry {
+            term: "API".into(),
+            forms: vec!["API".into(), "API key".into(), "DNS".into()],
+            explains: vec![],
+            gloss: "g".into(),
+            category: "web".into(),
+            level: super::super::Level::General,
+            fix: None,
+            technical: false,
+        };
+        let all = surface_forms(&e);
+        let forms: Vec<(&str, bool)> = all.iter().map(|(f, x)| (f.as_str(), *x)).collect();
+        assert_eq!(
+            forms,
+            [
+                ("API", true),
+                ("APIs", true),
+                ("API key", false),
+                ("API keys", false),
+                ("DNS", true)
+            ]
+        );
+    }
+}

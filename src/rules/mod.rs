@@ -1,0 +1,220 @@
+//! Rule packs: the TOML schema, the embedded built-in packs, and one module per rule SHAPE.
+//! Rules themselves are data in `rules/*.toml` at the repository root.
+
+pub mod glossary;
+pub mod require;
+pub mod terms;
+
+use crate::diagnostic::{Applicability, Severity};
+use crate::profile::{Audience, Kind};
+use serde::Deserialize;
+
+/// The built-in packs, embedded so a fresh binary works with no files around it.
+pub const BUILTIN_PACKS: &[(&str, &str)] = &[
+    ("rules/core.toml", include_str!("../../rules/core.toml")),
+    ("rules/jargon.toml", include_str!("../../rules/jargon.toml")),
+];
+
+/// One rule pack file.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pack {
+    #[serde(default)]
+    pub rule: Vec<RuleDef>,
+    /// Entries for the `glossary`-shaped rule(s).
+    #[serde(default)]
+    pub glossary: Vec<GlossaryEntry>,
+    /// Kind-detection cues.
+    #[serde(default)]
+    pub detect: Vec<DetectDef>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Shape {
+    /// Phrase lists and regex patterns with guards.
+    Terms,
+    /// The glossary: a term flagged on first unexplained use.
+    Glossary,
+    /// A document-level requirement: cue phrases that must occur.
+    Require,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleDef {
+    pub id: String,
+    pub shape: Shape,
+    pub severity: Severity,
+    /// Kinds the rule applies to (default: all).
+    #[serde(default)]
+    pub kinds: Option<Vec<Kind>>,
+    /// Audiences the rule applies to (default: all).
+    #[serde(default)]
+    pub audiences: Option<Vec<Audience>>,
+    pub summary: String,
+    /// Default message; `{text}` is replaced by the matched text, `{term}` by the glossary term.
+    pub message: String,
+    #[serde(default)]
+    pub suggestion: Option<String>,
+    /// Ignore matches inside double quotes (quoted error messages, UI labels).
+    #[serde(default = "yes")]
+    pub skip_quoted: bool,
+    pub explain: Explain,
+    #[serde(default)]
+    pub terms: Vec<TermDef>,
+    #[serde(default)]
+    pub require: Option<RequireDef>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// `ticketlint explain` text, in fixed sections.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Explain {
+    pub what: String,
+    pub why: String,
+    pub bad: String,
+    pub good: String,
+    #[serde(default)]
+    pub fix: Option<String>,
+}
+
+/// One entry of a `terms` rule: phrases (one shared automaton) and/or regexes, plus guards.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TermDef {
+    #[serde(default)]
+    pub phrases: Vec<String>,
+    /// Regexes (the `regex` crate's syntax, no look-around); matched case-insensitively
+    /// unless `case_sensitive`.
+    #[serde(default)]
+    pub patterns: Vec<String>,
+    #[serde(default)]
+    pub case_sensitive: bool,
+    /// Why this phrase hurts (becomes the message).
+    #[serde(default)]
+    pub reason: Option<String>,
+    #[serde(default)]
+    pub suggestion: Option<String>,
+    /// A replacement for the matched text (a fix).
+    #[serde(default)]
+    pub replacement: Option<String>,
+    #[serde(default)]
+    pub applicability: Option<Applicability>,
+    #[serde(default)]
+    pub severity: Option<Severity>,
+    /// Not a match when the next words start with one of these (case-insensitive, whole words).
+    #[serde(default)]
+    pub unless_followed_by: Vec<String>,
+    /// Not a match when the previous words end with one of these.
+    #[serde(default)]
+    pub unless_preceded_by: Vec<String>,
+    /// A match only when its sentence also contains one of these words.
+    #[serde(default)]
+    pub sentence_has: Vec<String>,
+    /// Not a match when its sentence contains one of these words.
+    #[serde(default)]
+    pub sentence_lacks: Vec<String>,
+}
+
+/// A document-level requirement (see `require.rs`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequireDef {
+    /// A sentence satisfies the rule when, for ONE of these cues, it matches at least one
+    /// pattern of every group in `all`.
+    #[serde(default)]
+    pub sentence: Vec<SentenceCue>,
+    /// Any match of one of these anywhere in the prose satisfies the rule ((?m) line anchors).
+    #[serde(default)]
+    pub anywhere: Vec<String>,
+    /// Sentences matching one of these never satisfy the rule.
+    #[serde(default)]
+    pub unless: Vec<String>,
+    /// Where the finding goes: the start of the document or the end of the last prose.
+    #[serde(default)]
+    pub at: Anchor,
+}
+
+/// One way a sentence can satisfy a requirement: a match from every group.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SentenceCue {
+    pub all: Vec<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Anchor {
+    #[default]
+    Start,
+    End,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Jargon for end users.
+    General,
+    /// Jargon for end users and managers.
+    Specialist,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GlossaryEntry {
+    pub term: String,
+    pub forms: Vec<String>,
+    /// Spelled-out forms that explain the term when they appear (never flagged themselves):
+    /// "multi-factor authentication" before "MFA".
+    #[serde(default)]
+    pub explains: Vec<String>,
+    pub gloss: String,
+    pub category: String,
+    pub level: Level,
+    #[serde(default)]
+    pub fix: Option<Applicability>,
+    /// Also jargon for a technical audience.
+    #[serde(default)]
+    pub technical: bool,
+}
+
+impl GlossaryEntry {
+    pub fn is_jargon_for(&self, audience: Audience) -> bool {
+        match audience {
+            Audience::EndUser => true,
+            Audience::Manager => self.level == Level::Specialist,
+            Audience::Technical => self.technical,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DetectDef {
+    pub kind: Kind,
+    /// Regexes (case-insensitive); each match adds `weight` to the kind's score.
+    pub cues: Vec<String>,
+    #[serde(default = "one")]
+    pub weight: u32,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// Rule metadata as listed by `ticketlint rules` and `explain`.
+#[derive(Debug, Clone)]
+pub struct RuleMeta {
+    pub id: String,
+    pub shape: Shape,
+    pub severity: Severity,
+    pub kinds: Vec<Kind>,
+    pub audiences: Vec<Audience>,
+    pub summary: String,
+    pub explain: Explain,
+}

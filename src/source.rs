@@ -1,0 +1,175 @@
+//! Decoding input bytes once, and converting byte offsets to line/column at the edges.
+//!
+//! Offsets stay exact: a UTF-8 BOM is kept in the text (and masked out of the prose), and an
+//! invalid UTF-8 byte is replaced by `?` (one byte for one byte), so every span still points at
+//! the same bytes of the original input. UTF-16 input (with a BOM) is decoded; its spans refer to
+//! the decoded UTF-8 text.
+
+use std::borrow::Cow;
+
+/// How many leading bytes are inspected for NUL to decide that a file is binary.
+pub const BINARY_SNIFF_LEN: usize = 8 * 1024;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decoded {
+    /// Valid text; `lossy` holds the offset of the first invalid UTF-8 byte when there was one.
+    Text { text: String, lossy: Option<usize> },
+    /// NUL bytes near the start: not a text file.
+    Binary,
+}
+
+/// Decode raw input bytes. Never fails: the worst case is lossy text or `Binary`.
+pub fn decode(bytes: Vec<u8>) -> Decoded {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        let le = bytes[0] == 0xFF;
+        let units: Vec<u16> = bytes[2..]
+            .chunks(2)
+            .map(|c| {
+                let pair = [c[0], *c.get(1).unwrap_or(&0)];
+                if le {
+                    u16::from_le_bytes(pair)
+                } else {
+                    u16::from_be_bytes(pair)
+                }
+            })
+            .collect();
+        let text = String::from_utf16_lossy(&units);
+        return Decoded::Text { text, lossy: None };
+    }
+    let sniff = &bytes[..bytes.len().min(BINARY_SNIFF_LEN)];
+    if memchr::memchr(0, sniff).is_some() {
+        return Decoded::Binary;
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Decoded::Text { text, lossy: None },
+        Err(e) => {
+            let first_bad = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            Decoded::Text {
+                text: lossy_same_length(&bytes),
+                lossy: Some(first_bad),
+            }
+        }
+    }
+}
+
+/// Replace each byte of an invalid UTF-8 sequence by `?`, keeping every offset.
+fn lossy_same_length(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for _ in chunk.invalid() {
+            out.push('?');
+        }
+    }
+    out
+}
+
+/// Line starts of a text, built once; converts byte offsets to 1-based line and column.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+/// A 1-based line and column (column counts Unicode scalar values).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct LineCol {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        LineIndex { starts }
+    }
+
+    /// 0-based line number containing `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        match self.starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        }
+    }
+
+    pub fn line_start(&self, line: usize) -> usize {
+        self.starts[line]
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// The text of 0-based `line`, without its line terminator.
+    pub fn line_text<'a>(&self, text: &'a str, line: usize) -> &'a str {
+        let start = self.starts[line];
+        let end = self.starts.get(line + 1).copied().unwrap_or(text.len());
+        text[start..end].trim_end_matches(['\n', '\r'])
+    }
+
+    pub fn line_col(&self, text: &str, offset: usize) -> LineCol {
+        let offset = offset.min(text.len());
+        let line = self.line_of(offset);
+        let start = self.starts[line];
+        let column = text[start..offset].chars().count() + 1;
+        LineCol { line: line + 1, column }
+    }
+}
+
+/// Show a byte string for messages without dumping binary junk.
+pub fn display_lossy(bytes: &[u8]) -> Cow<'_, str> {
+    String::from_utf8_lossy(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_utf8_keeps_offsets() {
+        let Decoded::Text { text, lossy } = decode(b"ab\xffcd".to_vec()) else {
+            panic!()
+        };
+        assert_eq!(text, "ab?cd");
+        assert_eq!(lossy, Some(2));
+    }
+
+    #[test]
+    fn nul_is_binary() {
+        assert_eq!(decode(b"abc\0def".to_vec()), Decoded::Binary);
+    }
+
+    #[test]
+    fn utf16_le_is_decoded() {
+        let mut b = vec![0xFF, 0xFE];
+        for u in "Hi é".encode_utf16() {
+            b.extend_from_slice(&u.to_le_bytes());
+        }
+        assert_eq!(
+            decode(b),
+            Decoded::Text {
+                text: "Hi é".into(),
+                lossy: None
+            }
+        );
+    }
+
+    #[test]
+    fn bom_is_kept_so_offsets_match() {
+        let Decoded::Text { text, .. } = decode("\u{feff}Hi".as_bytes().to_vec()) else {
+            panic!()
+        };
+        assert_eq!(text.len(), 5);
+    }
+
+    #[test]
+    fn line_col_counts_chars_and_crlf() {
+        let t = "a\r\néé x\r\nz";
+        let idx = LineIndex::new(t);
+        let x = t.find('x').unwrap();
+        assert_eq!(idx.line_col(t, x), LineCol { line: 2, column: 4 });
+        assert_eq!(idx.line_text(t, 1), "éé x");
+        assert_eq!(idx.line_col(t, t.len()), LineCol { line: 3, column: 2 });
+    }
+}

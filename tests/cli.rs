@@ -1,0 +1,385 @@
+//! CLI contract tests: commands, exit codes, the JSON contract, config discovery and errors.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::fs;
+
+fn tl() -> Command {
+    let mut c = Command::cargo_bin("ticketlint").unwrap();
+    c.env_remove("NO_COLOR");
+    c
+}
+
+const BLAMING: &str = "Hi Pat,\n\nThat was user error. Please restart your laptop.\n";
+const CLEAN: &str =
+    "Hi Pat,\n\nThe update needed a restart. Please restart your laptop and reply if it happens again.\n";
+
+#[test]
+fn json_contract_on_stdin() {
+    let out = tl()
+        .args(["check", "--format", "json", "-"])
+        .write_stdin(BLAMING)
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let arr = v.as_array().unwrap();
+    assert_eq!(arr.len(), 1, "{v:#}");
+    let f = &arr[0];
+    assert_eq!(f["path"], "-");
+    assert_eq!(f["rule"], "blame-language");
+    assert_eq!(f["severity"], "warning");
+    assert_eq!(f["text"], "user error");
+    let start = BLAMING.find("user error").unwrap();
+    assert_eq!(f["span"]["start"], start);
+    assert_eq!(f["span"]["end"], start + 10);
+    assert_eq!(f["start"]["line"], 3);
+    assert_eq!(f["start"]["column"], 10);
+    assert_eq!(f["end"]["column"], 20);
+    assert_eq!(f["kind"], "reply");
+    assert_eq!(f["audience"], "end-user");
+    assert!(f["message"].as_str().unwrap().contains("user error"));
+    assert!(f["suggestion"].is_string());
+    assert!(f.get("fix").is_some());
+}
+
+#[test]
+fn clean_draft_exits_zero_and_empty_json_array() {
+    let out = tl()
+        .args(["check", "--format", "json", "-"])
+        .write_stdin(CLEAN)
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v, serde_json::json!([]));
+}
+
+#[test]
+fn document_level_findings_have_empty_text_and_zero_span() {
+    let text = "Hi Pat,\n\nWe looked at the printer. It was jammed.\n";
+    let out = tl()
+        .args(["check", "--format", "json", "-"])
+        .write_stdin(text)
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let f = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "missing-next-step")
+        .unwrap();
+    assert_eq!(f["text"], "");
+    assert_eq!(f["span"]["start"], f["span"]["end"]);
+    assert_eq!(f["span"]["end"], text.find("jammed.").unwrap() + 7);
+}
+
+#[test]
+fn fail_on_levels() {
+    tl().args(["check", "--fail-on", "error", "-"])
+        .write_stdin(BLAMING)
+        .assert()
+        .code(0);
+    tl().args(["check", "--fail-on", "never", "-"])
+        .write_stdin(BLAMING)
+        .assert()
+        .code(0);
+    tl().args(["check", "--fail-on", "info", "-"])
+        .write_stdin(BLAMING)
+        .assert()
+        .code(1);
+    tl().args(["check", "-"]).write_stdin(BLAMING).assert().code(1);
+}
+
+#[test]
+fn human_output_has_caret_help_and_summary() {
+    tl().args(["check", "--color", "never", "-"])
+        .write_stdin(BLAMING)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("-:3:10: warning[blame-language]"))
+        .stdout(predicate::str::contains(
+            "3 | That was user error. Please restart your laptop.",
+        ))
+        .stdout(predicate::str::contains("  |          ^^^^^^^^^^"))
+        .stdout(predicate::str::contains("= help:"))
+        .stdout(predicate::str::contains(
+            "checked 1 file: 0 errors, 1 warning, 0 infos (detected: - as reply)",
+        ))
+        .stdout(predicate::str::contains("\u{1b}[").not());
+}
+
+#[test]
+fn kind_and_audience_flags_apply() {
+    let text = "The failover finished at noon.\n";
+    let out = tl()
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--kind",
+            "incident",
+            "--audience",
+            "manager",
+            "-",
+        ])
+        .write_stdin(text)
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let rules: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"missing-impact"), "{rules:?}");
+    assert!(rules.contains(&"unexplained-jargon"), "{rules:?}");
+    assert!(v[0]["kind"] == "incident" && v[0]["audience"] == "manager");
+    // Technical readers: no jargon findings.
+    tl().args([
+        "check",
+        "--format",
+        "json",
+        "--kind",
+        "incident",
+        "--audience",
+        "technical",
+        "--select",
+        "unexplained-jargon",
+        "-",
+    ])
+    .write_stdin(text)
+    .assert()
+    .code(0);
+}
+
+#[test]
+fn directory_walk_honours_gitignore_and_extensions() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir(root.join(".git")).unwrap();
+    fs::write(root.join(".gitignore"), "ignored.md\n").unwrap();
+    fs::write(root.join("a.md"), "That was user error.\n").unwrap();
+    fs::write(root.join("ignored.md"), "That was user error.\n").unwrap();
+    fs::write(root.join("notes.rs"), "user error\n").unwrap();
+    fs::create_dir(root.join("sub")).unwrap();
+    fs::write(root.join("sub/b.txt"), "That was user error.\n").unwrap();
+    let out = tl()
+        .current_dir(root)
+        .args(["check", "--format", "json", "--select", "blame-language", "."])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let paths: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["./a.md", "./sub/b.txt"]);
+}
+
+#[test]
+fn config_is_discovered_and_applied() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::write(
+        root.join(".ticketlint.toml"),
+        "ignore = [\"missing-next-step\"]\naccept = [\"MFA\"]\n[severity]\n\"blame-language\" = \"error\"\n[[glossary]]\nterm = \"Frobnicator\"\nforms = [\"frobnicator\"]\ngloss = \"our ticket router\"\ncategory = \"itsm\"\nlevel = \"general\"\n",
+    )
+    .unwrap();
+    fs::create_dir(root.join("drafts")).unwrap();
+    fs::write(
+        root.join("drafts/r.txt"),
+        "Your MFA is fine but the frobnicator was user error.\n",
+    )
+    .unwrap();
+    let out = tl()
+        .current_dir(root)
+        .args(["check", "--format", "json", "drafts/r.txt"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let got: Vec<(String, String, String)> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().into(),
+                f["text"].as_str().unwrap().into(),
+                f["severity"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("unexplained-jargon".into(), "frobnicator".into(), "warning".into()),
+            ("blame-language".into(), "user error".into(), "error".into())
+        ]
+    );
+    // --no-config restores the defaults.
+    let out = tl()
+        .current_dir(root)
+        .args(["check", "--format", "json", "--no-config", "drafts/r.txt"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v.as_array().unwrap().iter().any(|f| f["text"] == "MFA"));
+}
+
+#[test]
+fn stdin_filename_drives_config_and_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir(root.join("kb")).unwrap();
+    fs::write(root.join("kb/.ticketlint.toml"), "select = [\"blame-language\"]\n").unwrap();
+    let out = tl()
+        .current_dir(root)
+        .args(["check", "--format", "json", "--stdin-filename", "kb/draft.md", "-"])
+        .write_stdin("Per my last email, run `DNS` checks.\n")
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 1, "{v:#}");
+    assert_eq!(v[0]["path"], "kb/draft.md");
+}
+
+#[test]
+fn config_errors_name_file_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join(".ticketlint.toml"), "ignore = []\ncolour = \"red\"\n").unwrap();
+    fs::write(dir.path().join("a.txt"), "hello\n").unwrap();
+    tl().current_dir(dir.path())
+        .args(["check", "a.txt"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("error: unknown field `colour`"))
+        .stderr(predicate::str::contains(".ticketlint.toml:2:1"));
+    fs::write(dir.path().join(".ticketlint.toml"), "ignore = [\"no-such-rule\"]\n").unwrap();
+    tl().current_dir(dir.path())
+        .args(["check", "a.txt"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown rule `no-such-rule`"))
+        .stderr(predicate::str::contains(".ticketlint.toml:1:12"))
+        .stderr(predicate::str::contains("= help:"));
+}
+
+#[test]
+fn missing_file_is_exit_2_naming_it_and_others_still_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("ok.txt"), "That was user error.\n").unwrap();
+    tl().current_dir(dir.path())
+        .args(["check", "--format", "json", "nope.txt", "ok.txt"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("nope.txt"))
+        .stdout(predicate::str::contains("user error"));
+}
+
+#[test]
+fn binary_and_invalid_utf8_inputs_get_notices() {
+    tl().args(["check", "-"])
+        .write_stdin(b"abc\0def".to_vec())
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("binary"));
+    tl().args(["check", "--format", "json", "-"])
+        .write_stdin(b"That was user error \xff today.\n".to_vec())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("invalid UTF-8 at byte 20"));
+}
+
+#[test]
+fn rules_lists_every_rule() {
+    tl().arg("rules")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("unexplained-jargon"))
+        .stdout(predicate::str::contains("blame-language"))
+        .stdout(predicate::str::contains("missing-next-step"))
+        .stdout(predicate::str::contains("missing-impact"));
+}
+
+#[test]
+fn explain_shows_sections_and_rejects_unknown() {
+    tl().args(["explain", "blame-language"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("What it checks"))
+        .stdout(predicate::str::contains("Why it matters"))
+        .stdout(predicate::str::contains("Example"))
+        .stdout(predicate::str::contains("Better"));
+    tl().args(["explain", "nope"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown rule `nope`"));
+}
+
+#[test]
+fn init_writes_a_config_that_loads() {
+    let dir = tempfile::tempdir().unwrap();
+    tl().current_dir(dir.path()).arg("init").assert().success();
+    assert!(dir.path().join(".ticketlint.toml").is_file());
+    tl().current_dir(dir.path())
+        .arg("init")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("already exists"));
+    fs::write(dir.path().join("a.txt"), "Please restart.\n").unwrap();
+    tl().current_dir(dir.path()).args(["check", "a.txt"]).assert().code(0);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    tl().args(["check", "--format", "xml"]).assert().code(2);
+    tl().args(["frobnicate"]).assert().code(2);
+}
+
+#[test]
+fn markdown_front_matter_sets_kind() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("u.md"),
+        "---\nkind: incident\naudience: technical\n---\nThe cluster restarted.\n",
+    )
+    .unwrap();
+    let out = tl()
+        .current_dir(dir.path())
+        .args(["check", "--format", "json", "u.md"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        v.as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["kind"] == "incident" && f["audience"] == "technical"),
+        "{v:#}"
+    );
+    assert!(v.as_array().unwrap().iter().any(|f| f["rule"] == "missing-impact"));
+}

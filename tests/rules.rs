@@ -1,0 +1,215 @@
+//! Positive and negative examples for every rule. Negatives are the sentences that look close
+//! but are fine: they guard against false alarms. All fixtures are written for these tests.
+
+mod common;
+use common::*;
+use ticketlint::profile::{Audience::*, Kind::*};
+
+const BLAME: &str = "blame-language";
+const JARGON: &str = "unexplained-jargon";
+const NEXT: &str = "missing-next-step";
+const IMPACT: &str = "missing-impact";
+
+#[test]
+fn every_pack_example_behaves() {
+    // Each rule's explain text carries a bad and a good example: the bad one must fire, the
+    // good one must not (for the rule's first kind and audience).
+    for meta in engine().rules() {
+        let kind = meta.kinds[0];
+        let audience = meta.audiences[0];
+        assert!(
+            fires(&meta.explain.bad, kind, audience, &meta.id),
+            "{}: bad example does not fire",
+            meta.id
+        );
+        assert!(
+            !fires(&meta.explain.good, kind, audience, &meta.id),
+            "{}: good example fires",
+            meta.id
+        );
+    }
+}
+
+#[test]
+fn blame_positives() {
+    let cases = [
+        ("That was user error on your side.", "user error"),
+        (
+            "As I already told you, the form is on the portal.",
+            "As I already told you",
+        ),
+        ("Per my last email, the form is on the portal.", "Per my last email"),
+        ("You should have restarted before calling us.", "You should have"),
+        ("You failed to attach the log.", "You failed to"),
+        ("Classic PEBKAC, closing.", "PEBKAC"),
+        ("Looks like a layer 8 issue to me.", "layer 8 issue"),
+        ("Sorry, that's not our problem.", "not our problem"),
+        ("In fact you didn't send the file.", "In fact you didn't"),
+        ("Did you even read the guide?", "Did you even"),
+        (
+            "It is because of people like you that we have rules.",
+            "people like you",
+        ),
+        ("If you refuse to try the fix, we can't help.", "you refuse"),
+        (
+            "The network team never patches their switches.",
+            "The network team never patches",
+        ),
+        ("Well, I said to reboot it.", "Well, I said"),
+    ];
+    for (text, phrase) in cases {
+        assert_flags(text, Reply, EndUser, BLAME, phrase);
+    }
+}
+
+#[test]
+fn blame_negatives() {
+    let cases = [
+        "You should have received an email with the link.",
+        "You should have access to the shared drive now.",
+        "You shouldn't have to do anything else.",
+        "I should have checked the queue sooner; sorry about that.",
+        "Simply click the GlobalProtect icon and sign in.",
+        "Just restart the app and it will pick up the change.",
+        "The error reads \"user error: invalid token\" in the log.",
+        "If you didn't receive the code, request a new one.",
+        "As I said I would, I called the vendor this morning.",
+        "There's nothing you need to do; the fix is automatic.",
+        "The customers, who could simply reload, were not affected.",
+        "There is no such thing as a stupid question.",
+        "We failed to notice the alert, and that is on us.",
+        "The vendor caused the outage; the fault is ours for not having a backup.",
+    ];
+    for text in cases {
+        assert_clean(text, Reply, EndUser, BLAME);
+    }
+}
+
+#[test]
+fn jargon_positives() {
+    let cases = [
+        ("Your MFA prompt expired.", "MFA"),
+        ("We changed the DNS record last night.", "DNS"),
+        ("The load balancer dropped some requests.", "load balancer"),
+        ("Check the CMOS battery.", "CMOS battery"),
+        ("We saw high latency on the link.", "latency"),
+        ("Our on-prem mailboxes are fine.", "on-prem"),
+    ];
+    for (text, term) in cases {
+        assert_flags(text, Reply, EndUser, JARGON, term);
+    }
+    // Each term is reported once, at its first unexplained use.
+    assert_eq!(hits("DNS failed. DNS is back.", Reply, EndUser, JARGON), ["DNS"]);
+    // Specialist terms are jargon for managers too.
+    assert_flags("The failover took ten minutes.", Incident, Manager, JARGON, "failover");
+}
+
+#[test]
+fn jargon_negatives() {
+    let cases = [
+        "Use single sign-on (SSO) to log in. After that, SSO keeps you signed in.",
+        "DNS (the internet's address book) had a fault. DNS is fine now.",
+        "The NIC, which is the network card in your laptop, was loose.",
+        "Latency, meaning delay on the line, was high.",
+        "Your multi-factor authentication settings changed, so MFA asks again.",
+        "Connect to the VPN and open your browser.",
+        "Clear your browser cache and cookies.",
+        "Select Event Log in the menu.",
+        "The dns servers were fine.",
+        "Please reset your password.",
+        "Click Restart now.",
+        "We had an add-on conflict.",
+    ];
+    for text in cases {
+        assert_clean(text, Reply, EndUser, JARGON);
+    }
+    // Technical readers know their jargon.
+    assert_clean("The NIC failed and DHCP leases expired.", Reply, Technical, JARGON);
+    // General-level terms are not jargon for managers.
+    assert_clean("The SSD in the laptop failed.", Reply, Manager, JARGON);
+}
+
+#[test]
+fn jargon_skips_code_and_urls_in_markdown() {
+    use ticketlint::document::{Document, InputFormat};
+    let text = "Run `ipconfig /flushdns` and see https://example.com/DNS\n\n```\nDNS lookup\n```\n";
+    let doc = Document::parse(text, InputFormat::Markdown);
+    let d = engine().check(&doc, ticketlint::profile::Kind::Kb, EndUser);
+    assert!(d.iter().all(|d| d.rule != JARGON), "{d:?}");
+}
+
+#[test]
+fn next_step_positives() {
+    // Documents with no next step: the rule fires.
+    let cases = [
+        "We looked into it. The driver on the print server was out of date.",
+        "The outage began at 4:29 PM and ended at 7:27 PM. It was caused by a power fault.",
+        "Thanks for your patience. Is there anything else I can do?",
+        "We are unable to provide any timeframe for a fix.",
+        "We are committed to preventing such issues in the future.",
+        "The database was restored at 10:00 UTC after the upgrade.",
+    ];
+    for text in cases {
+        assert!(fires(text, Reply, EndUser, NEXT), "should fire: {text:?}");
+    }
+}
+
+#[test]
+fn next_step_negatives() {
+    let cases = [
+        "Please restart your laptop.",
+        "I will call you by 3 pm.",
+        "Next update at 14:00 UTC.",
+        "If the error comes back, reply to this email.",
+        "Click Settings, then choose Reset.",
+        "We'll post an update here when the fix is deployed.",
+        "Could you send me the log file?",
+        "You can now sign in with your new password.",
+        "In the meantime, use the web version of Outlook.",
+        "Let me know if the printer still jams.",
+        "We are investigating and expect a fix by 17:00.",
+        "Either increase the memory request or reduce the job size.",
+    ];
+    for text in cases {
+        assert!(!fires(text, Reply, EndUser, NEXT), "should not fire: {text:?}");
+    }
+    // Not a rule for KB articles or change notices.
+    assert!(!fires("We changed things.", Kb, EndUser, NEXT));
+}
+
+#[test]
+fn impact_positives() {
+    let cases = [
+        "At 09:10 the storage array failed over to the secondary controller.",
+        "Every service is affected. We are investigating.",
+        "Users impacted by the outage should wait.",
+        "The queue filled up and the job runner restarted.",
+        "As many of you noticed, we had an incident.",
+    ];
+    for text in cases {
+        assert!(fires(text, Incident, EndUser, IMPACT), "should fire: {text:?}");
+    }
+}
+
+#[test]
+fn impact_negatives() {
+    let cases = [
+        "Staff in the west building could not print.",
+        "About a third of checkout requests timed out.",
+        "Impact: none of the payroll runs completed on time.",
+        "The fault made the booking service unavailable for an hour.",
+        "Customers may see errors when they upload files.",
+        "Students were unable to submit assignments between 9 and 10.",
+        "You may not be able to sign in to email this evening.",
+        "The buildings on the cut segment will lose network connectivity.",
+        "Performance of the cluster is still impacted.",
+        "Some messages were delayed by up to two hours.",
+    ];
+    for text in cases {
+        assert!(!fires(text, Incident, EndUser, IMPACT), "should not fire: {text:?}");
+    }
+    assert!(
+        !fires("Nothing here.", Reply, EndUser, IMPACT),
+        "impact is not required in replies"
+    );
+}
