@@ -213,3 +213,8 @@ fn impact_negatives() {
         "impact is not required in replies"
     );
 }
+
+#[test]
+fn every_builtin_pattern_compiles() {
+    engine().compile_all().unwrap();
+}

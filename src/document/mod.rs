@@ -101,27 +101,79 @@ impl<'a> Document<'a> {
     }
 }
 
-fn url_or_email() -> &'static regex::Regex {
-    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-    RE.get_or_init(|| {
-        regex::Regex::new(r#"(?i)\b(?:https?://|ftp://|www\.)[^\s<>"]+|\b[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+\b|(?:\b[a-z]:\\|\\\\)[^\s"]+"#)
-            .expect("valid regex")
-    })
+/// Hide bare URLs, e-mail addresses and Windows paths (CommonMark has no bare-URL syntax, so
+/// they arrive as text in every format). A memchr scan for the few bytes that can start one
+/// (`:` of `://`, `w` of `www.`, `@`, `\\`) keeps this off the profile.
+pub fn hide_urls(text: &str, mask: &mut Mask) {
+    let bytes = text.as_bytes();
+    let is_token = |b: u8| !(b.is_ascii_whitespace() || matches!(b, b'<' | b'>' | b'"' | b'(' | b'[' | b'`'));
+    let mut hidden_to = 0;
+    for at in memchr::memchr3_iter(b':', b'@', b'\\', bytes) {
+        if at < hidden_to {
+            continue;
+        }
+        let found = match bytes[at] {
+            b':' => bytes[at..].starts_with(b"://") && at > 0 && bytes[at - 1].is_ascii_alphabetic(),
+            b'@' => {
+                at > 0
+                    && is_email_char(bytes[at - 1])
+                    && bytes.get(at + 1).is_some_and(|b| b.is_ascii_alphanumeric())
+                    && {
+                        let domain: Vec<u8> = bytes[at + 1..]
+                            .iter()
+                            .copied()
+                            .take_while(|&b| is_email_char(b))
+                            .collect();
+                        let domain = domain.strip_suffix(b".").unwrap_or(&domain);
+                        domain.contains(&b'.')
+                    }
+            }
+            _ => {
+                (bytes[at..].starts_with(b"\\\\") && bytes.get(at + 2).is_some_and(|b| b.is_ascii_alphanumeric()))
+                    || (at >= 2
+                        && bytes[at - 1] == b':'
+                        && bytes[at - 2].is_ascii_alphabetic()
+                        && (at < 3 || !bytes[at - 3].is_ascii_alphanumeric()))
+            }
+        };
+        if !found {
+            continue;
+        }
+        let mut start = at;
+        while start > 0 && is_token(bytes[start - 1]) {
+            start -= 1;
+        }
+        let mut end = at;
+        while end < bytes.len() && is_token(bytes[end]) {
+            end += 1;
+        }
+        // Keep trailing punctuation that ends the sentence.
+        while end > at + 1 && matches!(bytes[end - 1], b'.' | b',' | b')' | b';' | b':' | b'!' | b'?' | b'\'') {
+            end -= 1;
+        }
+        // Token bounds are ASCII bytes, so they are char boundaries.
+        mask.hide(start, end);
+        hidden_to = end;
+    }
+    for at in memchr::memmem::find_iter(bytes, b"www.") {
+        if at >= hidden_to || (at > 0 && is_token(bytes[at - 1])) {
+            if at > 0 && is_token(bytes[at - 1]) {
+                continue;
+            }
+            let mut end = at;
+            while end < bytes.len() && is_token(bytes[end]) {
+                end += 1;
+            }
+            while end > at + 4 && matches!(bytes[end - 1], b'.' | b',' | b')' | b';' | b':' | b'!' | b'?') {
+                end -= 1;
+            }
+            mask.hide(at, end);
+        }
+    }
 }
 
-/// Hide bare URLs, e-mail addresses and Windows paths (Markdown has no bare-URL syntax in
-/// CommonMark, so they arrive as text in both formats).
-pub fn hide_urls(text: &str, mask: &mut Mask) {
-    for m in url_or_email().find_iter(text) {
-        // Keep a trailing full stop that ends the sentence.
-        let end = m.end()
-            - m.as_str()
-                .chars()
-                .rev()
-                .take_while(|c| matches!(c, '.' | ',' | ')' | ';' | ':'))
-                .count();
-        mask.hide(m.start(), end);
-    }
+fn is_email_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'%' | b'+' | b'-')
 }
 
 /// Builder for the masked copy: byte-level blanking that keeps UTF-8 valid.
@@ -178,5 +230,29 @@ impl Mask {
                 out
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hidden(t: &str) -> String {
+        let mut m = Mask::visible(t);
+        hide_urls(t, &mut m);
+        m.finish().split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    #[test]
+    fn urls_emails_and_paths_are_hidden() {
+        assert_eq!(hidden("See https://x.org/a?b=1. Then go."), "See . Then go.");
+        assert_eq!(hidden("Mail help@it.example.edu, or call."), "Mail , or call.");
+        assert_eq!(hidden("Open \\\\server\\share or C:\\Users\\pat now."), "Open or now.");
+        assert_eq!(hidden("Visit www.example.com today."), "Visit today.");
+        assert_eq!(
+            hidden("Time 10:30, ratio 2:1, user@ host, a@b."),
+            "Time 10:30, ratio 2:1, user@ host, a@b."
+        );
+        assert_eq!(hidden("(see https://x.org)"), "(see )");
     }
 }

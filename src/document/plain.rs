@@ -15,7 +15,7 @@ use std::sync::OnceLock;
 fn attribution() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"(?i)^\s*(?:on\s.{4,200}\swrote|am\s.{4,200}\sschrieb|le\s.{4,200}\sa\s[ée]crit|el\s.{4,200}\sescribi[óo]|op\s.{4,200}\sschreef)\s*:\s*$")
+        Regex::new(r"(?i)^\s*(?:on\s.+\swrote|am\s.+\sschrieb|le\s.+\sa\s[ée]crit|el\s.+\sescribi[óo]|op\s.+\sschreef)\s*:\s*$")
             .expect("valid regex")
     })
 }
