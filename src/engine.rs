@@ -1,7 +1,10 @@
 //! The engine: compiles settings + rule packs into matchers ONCE, then checks documents.
 //!
-//! All phrase lists (every `terms` rule and every glossary form) share one aho-corasick
-//! automaton; regex terms sit behind one `RegexSet` prefilter; no rule re-scans the text.
+//! One aho-corasick automaton holds every phrase: the `terms` rules' phrases, the glossary's
+//! forms, the `require` rules' finite cue patterns and the kind-detection cues (finite regex
+//! patterns are expanded into phrases by `rules::expand`). A document is scanned ONCE; kind
+//! detection, term rules, the glossary and the document-level requirements all read that scan.
+//! Only open-ended patterns remain regexes, compiled on first use.
 
 use crate::config::Settings;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity, Span};
@@ -9,14 +12,12 @@ use crate::document::{Document, InputFormat};
 use crate::error::Error;
 use crate::profile::{Audience, Kind};
 use crate::rules::glossary::{self, gloss_suggestion};
-use crate::rules::require::{self, CompiledRequire};
+use crate::rules::require::{self, CompiledRequire, LazyRegex, SentenceHits};
 use crate::rules::terms::{CompiledTerm, at_word_boundaries, is_quoted};
 use crate::rules::{BUILTIN_PACKS, GlossaryEntry, Pack, RuleDef, RuleMeta, Shape};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
-use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
-use std::sync::OnceLock;
 
 /// Who owns a phrase or regex pattern.
 #[derive(Debug, Clone, Copy)]
@@ -31,12 +32,21 @@ enum Owner {
         explains: bool,
         exact: bool,
     },
+    /// A `require` cue group (its id in the per-document hit table).
+    Cue {
+        group: usize,
+    },
+    /// A kind-detection cue (index into `Detector::defs`).
+    Detect {
+        def: usize,
+    },
 }
 
 impl Owner {
-    fn rule(self) -> usize {
+    fn rule(self) -> Option<usize> {
         match self {
-            Owner::Term { rule, .. } | Owner::Gloss { rule, .. } => rule,
+            Owner::Term { rule, .. } | Owner::Gloss { rule, .. } => Some(rule),
+            Owner::Cue { .. } | Owner::Detect { .. } => None,
         }
     }
 }
@@ -55,7 +65,12 @@ struct CompiledRule {
 
 #[derive(Debug)]
 struct Detector {
-    cues: Vec<(Kind, require::LazyAlternation, u32)>,
+    /// Per detect definition: its kind and weight.
+    defs: Vec<(Kind, u32)>,
+    /// Open-ended cue patterns, by definition.
+    regexes: Vec<(usize, LazyRegex)>,
+    /// Heading cues (lowercase), by definition.
+    headings: Vec<(usize, String)>,
 }
 
 /// A compiled set of rules, ready to check any number of documents.
@@ -67,42 +82,11 @@ pub struct Engine {
     phrases: Option<AhoCorasick>,
     /// Per phrase pattern: owner, and the exact text when the match is case-sensitive.
     phrase_owners: Vec<(Owner, Option<String>)>,
-    regex_set: TermRegexes,
-    /// Owner of each term pattern, in `regex_set` order.
-    regexes: Vec<Owner>,
+    /// Open-ended term patterns.
+    term_regexes: Vec<(LazyRegex, Owner)>,
+    /// Number of `require` cue groups (size of the per-document hit table).
+    groups: usize,
     detector: Detector,
-}
-
-/// Term regexes: a `RegexSet` prefilter plus one regex per pattern, compiled on first use.
-#[derive(Debug)]
-struct TermRegexes {
-    sources: Vec<String>,
-    compiled: OnceLock<Option<(RegexSet, Vec<Regex>)>>,
-}
-
-impl TermRegexes {
-    fn get(&self) -> Option<&(RegexSet, Vec<Regex>)> {
-        if self.sources.is_empty() {
-            return None;
-        }
-        self.compiled
-            .get_or_init(|| {
-                let limit = require::REGEX_SIZE_LIMIT;
-                let set = RegexSetBuilder::new(&self.sources)
-                    .size_limit(4 * limit)
-                    .dfa_size_limit(4 * limit)
-                    .build()
-                    .ok()?;
-                let each = self
-                    .sources
-                    .iter()
-                    .map(|p| RegexBuilder::new(p).size_limit(limit).dfa_size_limit(limit).build())
-                    .collect::<Result<Vec<_>, _>>()
-                    .ok()?;
-                Some((set, each))
-            })
-            .as_ref()
-    }
 }
 
 /// A raw hit before guards.
@@ -111,6 +95,20 @@ struct Candidate {
     owner: Owner,
     span: Span,
 }
+
+/// What one pass of the automaton found in a document.
+#[derive(Debug)]
+struct Scan {
+    /// Term and glossary hits (any rule; filtered by the active rules later).
+    candidates: Vec<Candidate>,
+    /// Sentences hit by each `require` cue group.
+    hits: SentenceHits,
+    /// Detection score per kind from phrase cues.
+    scores: [u32; 5],
+}
+
+/// Only the first 32 KiB of a document vote on its kind.
+const DETECT_SNIFF: usize = 32 * 1024;
 
 impl Engine {
     /// The built-in packs with default settings.
@@ -167,8 +165,8 @@ impl Engine {
         let mut rules = Vec::new();
         let mut patterns: Vec<String> = Vec::new();
         let mut phrase_owners = Vec::new();
-        let mut regex_src: Vec<String> = Vec::new();
-        let mut regexes = Vec::new();
+        let mut term_regexes = Vec::new();
+        let mut groups = 0usize;
         for def in defs.into_iter().filter(|d| enabled(&d.id)) {
             let idx = rules.len();
             let rule_err = |m: String| Error::config(PathBuf::from("rules"), format!("rule `{}`: {m}", def.id));
@@ -181,10 +179,18 @@ impl Engine {
                     phrase_owners.push((owner, t.case_sensitive.then(|| p.clone())));
                 }
                 for p in &t.patterns {
-                    require::validate(p).map_err(rule_err)?;
-                    let p = require::ascii_word_boundaries(p);
-                    regex_src.push(if t.case_sensitive { p } else { format!("(?i:{p})") });
-                    regexes.push(owner);
+                    match require::validate_and_expand(p)
+                        .map_err(rule_err)?
+                        .filter(|e| !e.anchored && !t.case_sensitive)
+                    {
+                        Some(e) => {
+                            for phrase in e.phrases {
+                                patterns.push(phrase);
+                                phrase_owners.push((owner, None));
+                            }
+                        }
+                        None => term_regexes.push((LazyRegex::validated(p, false, !t.case_sensitive), owner)),
+                    }
                 }
             }
             if def.shape == Shape::Glossary {
@@ -215,7 +221,16 @@ impl Engine {
                 }
             }
             let require = match &def.require {
-                Some(r) => Some(CompiledRequire::new(r).map_err(rule_err)?),
+                Some(r) => {
+                    let compiled = CompiledRequire::new(r, &mut groups).map_err(rule_err)?;
+                    for g in compiled.groups() {
+                        for p in &g.phrases {
+                            patterns.push(p.clone());
+                            phrase_owners.push((Owner::Cue { group: g.id }, None));
+                        }
+                    }
+                    Some(compiled)
+                }
                 None if def.shape == Shape::Require => {
                     return Err(rule_err("shape `require` needs a [rule.require] table".into()));
                 }
@@ -240,32 +255,47 @@ impl Engine {
                 require,
             });
         }
+
+        let mut detector = Detector {
+            defs: Vec::new(),
+            regexes: Vec::new(),
+            headings: Vec::new(),
+        };
+        for (di, d) in detect.iter().enumerate() {
+            detector.defs.push((d.kind, d.weight));
+            for p in &d.cues {
+                let cue_err = |m: String| Error::config("rules", format!("detect cue: {m}"));
+                match require::validate_and_expand(p)
+                    .map_err(cue_err)?
+                    .filter(|e| !e.anchored)
+                {
+                    Some(e) => {
+                        for phrase in e.phrases {
+                            patterns.push(phrase);
+                            phrase_owners.push((Owner::Detect { def: di }, None));
+                        }
+                    }
+                    None => detector.regexes.push((di, LazyRegex::validated(p, true, true))),
+                }
+            }
+            detector
+                .headings
+                .extend(d.headings.iter().map(|h| (di, h.trim().to_lowercase())));
+        }
+
         let phrases = if patterns.is_empty() {
             None
         } else {
             Some(
                 AhoCorasickBuilder::new()
-                    // A contiguous NFA builds ~4x faster than a DFA for ~1,700 patterns and still
-                    // scans at ~100 MB/s per core: start-up matters for a 2 KB draft.
+                    // A contiguous NFA builds ~4x faster than a DFA for a few thousand patterns
+                    // and still scans at ~100 MB/s per core: start-up matters for a 2 KB draft.
                     .kind(Some(AhoCorasickKind::ContiguousNFA))
-                    .ascii_case_insensitive(true)
                     .match_kind(MatchKind::Standard)
-                    .build(&patterns)
+                    .build(patterns.iter().map(|p| p.to_ascii_lowercase()))
                     .map_err(|e| Error::config("rules", format!("cannot build the phrase matcher: {e}")))?,
             )
         };
-        let regex_set = TermRegexes {
-            sources: regex_src,
-            compiled: OnceLock::new(),
-        };
-        let mut cues = Vec::new();
-        for d in detect {
-            if let Some(re) = require::LazyAlternation::new(&d.cues, true)
-                .map_err(|m| Error::config("rules", format!("detect cue: {m}")))?
-            {
-                cues.push((d.kind, re, d.weight));
-            }
-        }
         let accepted = settings.accept.iter().map(|w| w.to_lowercase()).collect();
         Ok(Engine {
             rules,
@@ -273,24 +303,24 @@ impl Engine {
             accepted,
             phrases,
             phrase_owners,
-            regex_set,
-            regexes,
-            detector: Detector { cues },
+            term_regexes,
+            groups,
+            detector,
         })
     }
 
     /// Compile every lazily compiled pattern now; an error names the first that fails.
     pub fn compile_all(&self) -> Result<(), String> {
-        if !self.regex_set.sources.is_empty() && self.regex_set.get().is_none() {
-            return Err("a term pattern exceeds the size limit".into());
+        for (re, _) in &self.term_regexes {
+            re.force()?;
         }
         for r in &self.rules {
             if let Some(req) = &r.require {
                 req.force().map_err(|e| format!("rule `{}`: {e}", r.meta.id))?;
             }
         }
-        for (kind, re, _) in &self.detector.cues {
-            re.force().map_err(|e| format!("detect cue for {kind}: {e}"))?;
+        for (_, re) in &self.detector.regexes {
+            re.force().map_err(|e| format!("detect cue: {e}"))?;
         }
         Ok(())
     }
@@ -309,18 +339,111 @@ impl Engine {
         self.glossary.len()
     }
 
+    /// Number of phrases in the shared automaton.
+    pub fn phrase_count(&self) -> usize {
+        self.phrase_owners.len()
+    }
+
     /// Guess the kind of a document from its text (used when nothing else says).
     pub fn detect_kind(&self, doc: &Document) -> Kind {
-        const SNIFF: usize = 32 * 1024;
-        let mut end = doc.masked.len().min(SNIFF);
+        let scan = self.scan(doc);
+        self.detect_from(doc, &scan)
+    }
+
+    /// Check one document as `kind` for `audience`. Findings come back sorted by position.
+    pub fn check(&self, doc: &Document, kind: Kind, audience: Audience) -> Vec<Diagnostic> {
+        let scan = self.scan(doc);
+        self.check_scanned(doc, scan, kind, audience)
+    }
+
+    /// Check one document, detecting its kind when `kind` is `None`, with a single scan.
+    pub fn check_detecting(&self, doc: &Document, kind: Option<Kind>, audience: Audience) -> (Kind, Vec<Diagnostic>) {
+        let scan = self.scan(doc);
+        let kind = kind.unwrap_or_else(|| self.detect_from(doc, &scan));
+        (kind, self.check_scanned(doc, scan, kind, audience))
+    }
+
+    /// The one automaton pass over the masked text (ASCII-lowercased, so the automaton can be
+    /// case-sensitive: half the transitions to build; offsets are unchanged).
+    fn scan(&self, doc: &Document) -> Scan {
+        let text = doc.masked.as_str();
+        let lower = text.to_ascii_lowercase();
+        let mut candidates = Vec::new();
+        let mut hits = SentenceHits::new(self.groups);
+        let mut scores = [0u32; 5];
+        let mut detect_counts: HashMap<usize, u32> = HashMap::new();
+        if let Some(ac) = &self.phrases {
+            for m in ac.find_overlapping_iter(&lower) {
+                let (owner, exact) = &self.phrase_owners[m.pattern().as_usize()];
+                let (s, mut e) = (m.start(), m.end());
+                if exact.as_ref().is_some_and(|x| &text[s..e] != x) {
+                    continue;
+                }
+                if !at_word_boundaries(text, s, e) {
+                    // A glossary term's plural: extend the hit over a trailing "s".
+                    let plural = matches!(owner, Owner::Gloss { .. })
+                        && (text[e..].starts_with('s') || (exact.is_none() && text[e..].starts_with('S')))
+                        && at_word_boundaries(text, s, e + 1);
+                    if !plural {
+                        continue;
+                    }
+                    e += 1;
+                }
+                match *owner {
+                    Owner::Term { .. } | Owner::Gloss { .. } => candidates.push(Candidate {
+                        owner: *owner,
+                        span: Span::new(s, e),
+                    }),
+                    Owner::Cue { group } => {
+                        if let Some(i) = doc.sentence_at(s).filter(|&i| doc.sentences[i].end >= e) {
+                            hits.add(group, i);
+                        }
+                    }
+                    Owner::Detect { def } => {
+                        let n = detect_counts.entry(m.pattern().as_usize()).or_default();
+                        if s < DETECT_SNIFF && *n < 3 {
+                            *n += 1;
+                            let (kind, weight) = self.detector.defs[def];
+                            scores[kind_index(kind)] += weight;
+                        }
+                    }
+                }
+            }
+        }
+        hits.finish();
+        Scan {
+            candidates,
+            hits,
+            scores,
+        }
+    }
+
+    fn detect_from(&self, doc: &Document, scan: &Scan) -> Kind {
+        let mut scores = scan.scores;
+        let mut end = doc.masked.len().min(DETECT_SNIFF);
         while !doc.masked.is_char_boundary(end) {
             end -= 1;
         }
         let text = &doc.masked[..end];
-        let mut scores = [0u32; 5];
-        for (kind, re, weight) in &self.detector.cues {
+        for (def, re) in &self.detector.regexes {
             let n = re.get().map_or(0, |re| re.find_iter(text).take(3).count()) as u32;
-            scores[Kind::ALL.iter().position(|k| k == kind).unwrap_or(0)] += n * weight;
+            let (kind, weight) = self.detector.defs[*def];
+            scores[kind_index(kind)] += n * weight;
+        }
+        if !self.detector.headings.is_empty() {
+            for line in text.lines() {
+                let t = line.trim();
+                if t.is_empty() || t.len() > 60 {
+                    continue;
+                }
+                let head = t.split(':').next().unwrap_or(t).trim().to_lowercase();
+                for (def, h) in &self.detector.headings {
+                    if *h == head {
+                        let (kind, weight) = self.detector.defs[*def];
+                        scores[kind_index(kind)] += weight;
+                    }
+                }
+            }
         }
         let best = scores
             .iter()
@@ -335,8 +458,7 @@ impl Engine {
         }
     }
 
-    /// Check one document as `kind` for `audience`. Findings come back sorted by position.
-    pub fn check(&self, doc: &Document, kind: Kind, audience: Audience) -> Vec<Diagnostic> {
+    fn check_scanned(&self, doc: &Document, scan: Scan, kind: Kind, audience: Audience) -> Vec<Diagnostic> {
         let active: Vec<bool> = self
             .rules
             .iter()
@@ -344,11 +466,11 @@ impl Engine {
             .collect();
         let mut out = Vec::new();
         if active.iter().any(|&a| a) {
-            let candidates = self.candidates(doc, &active);
+            let candidates = self.candidates(doc, &active, scan.candidates);
             self.judge(doc, audience, candidates, &mut out);
             for (i, rule) in self.rules.iter().enumerate() {
                 if let (true, Some(req)) = (active[i], &rule.require)
-                    && !req.satisfied(doc)
+                    && !req.satisfied(doc, &scan.hits)
                 {
                     let at = match req.at {
                         crate::rules::Anchor::Start => doc.start_of_prose(),
@@ -365,7 +487,7 @@ impl Engine {
                 }
             }
         }
-        let order: std::collections::HashMap<&str, usize> = self
+        let order: HashMap<&str, usize> = self
             .rules
             .iter()
             .enumerate()
@@ -381,33 +503,16 @@ impl Engine {
         out
     }
 
-    /// Raw hits of every active phrase and regex, one scan each, leftmost-longest per rule.
-    fn candidates(&self, doc: &Document, active: &[bool]) -> Vec<Candidate> {
+    /// Hits of active rules (phrases from the scan plus open-ended regexes), leftmost-longest
+    /// and non-overlapping within each rule.
+    fn candidates(&self, doc: &Document, active: &[bool], mut cands: Vec<Candidate>) -> Vec<Candidate> {
         let text = doc.masked.as_str();
-        let mut cands = Vec::new();
-        if let Some(ac) = &self.phrases {
-            for m in ac.find_overlapping_iter(text) {
-                let (owner, exact) = &self.phrase_owners[m.pattern().as_usize()];
-                if !active[owner.rule()] {
-                    continue;
-                }
-                let (s, e) = (m.start(), m.end());
-                if exact.as_ref().is_some_and(|x| &text[s..e] != x) || !at_word_boundaries(text, s, e) {
-                    continue;
-                }
-                cands.push(Candidate {
-                    owner: *owner,
-                    span: Span::new(s, e),
-                });
+        cands.retain(|c| c.owner.rule().is_some_and(|r| active[r]));
+        for (re, owner) in &self.term_regexes {
+            if !owner.rule().is_some_and(|r| active[r]) {
+                continue;
             }
-        }
-        let any_active_patterns = self.regexes.iter().any(|o| active[o.rule()]);
-        if let Some((set, each)) = self.regex_set.get().filter(|_| any_active_patterns) {
-            for i in set.matches(text).iter() {
-                let (re, owner) = (&each[i], &self.regexes[i]);
-                if !active[owner.rule()] {
-                    continue;
-                }
+            if let Some(re) = re.get() {
                 for m in re.find_iter(text) {
                     if m.start() < m.end() {
                         cands.push(Candidate {
@@ -418,7 +523,6 @@ impl Engine {
                 }
             }
         }
-        // Leftmost-longest, non-overlapping within each rule.
         cands.sort_by_key(|c| (c.owner.rule(), c.span.start, std::cmp::Reverse(c.span.end)));
         let mut kept: Vec<Candidate> = Vec::with_capacity(cands.len());
         for c in cands {
@@ -440,7 +544,9 @@ impl Engine {
         // Glossary entries already settled (explained or reported) in this document.
         let mut settled = vec![false; self.glossary.len()];
         for c in cands {
-            let rule = &self.rules[c.owner.rule()];
+            let Some(rule) = c.owner.rule().map(|r| &self.rules[r]) else {
+                continue;
+            };
             let matched = &text[c.span.start..c.span.end];
             if rule.skip_quoted && is_quoted(&doc.masked, c.span) {
                 continue;
@@ -476,6 +582,7 @@ impl Engine {
                         fix,
                     });
                 }
+                Owner::Cue { .. } | Owner::Detect { .. } => {}
                 Owner::Gloss {
                     entry, explains, exact, ..
                 } => {
@@ -523,4 +630,8 @@ impl Engine {
             }
         }
     }
+}
+
+fn kind_index(kind: Kind) -> usize {
+    Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0)
 }

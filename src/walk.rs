@@ -111,13 +111,12 @@ pub fn check_bytes(
     let doc = Document::parse(&text, format);
     let (glob_kind, glob_audience) = settings.profile_for(name_path);
     let given = overrides.kind.or(glob_kind).or(doc.front_matter.kind);
-    let kind = given.unwrap_or_else(|| engine.detect_kind(&doc));
     let audience = overrides
         .audience
         .or(glob_audience)
         .or(doc.front_matter.audience)
         .unwrap_or(Audience::EndUser);
-    let diagnostics = engine.check(&doc, kind, audience);
+    let (kind, diagnostics) = engine.check_detecting(&doc, given, audience);
     drop(doc);
     Checked {
         path: name.into(),

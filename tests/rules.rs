@@ -218,3 +218,11 @@ fn impact_negatives() {
 fn every_builtin_pattern_compiles() {
     engine().compile_all().unwrap();
 }
+
+#[test]
+fn automaton_size_report() {
+    // Not an assertion on speed: keeps the phrase count visible in test output with --nocapture.
+    let n = engine().phrase_count();
+    eprintln!("phrases in the shared automaton: {n}");
+    assert!(n > 1000, "the glossary alone has more than 1000 forms");
+}

@@ -103,22 +103,16 @@ pub fn is_case_sensitive(form: &str) -> bool {
     form.chars().any(|c| c.is_alphabetic()) && !form.chars().any(|c| c.is_lowercase())
 }
 
-/// The surface forms to match for an entry: each form, plus its plural, with whether the
-/// match is case-sensitive (a plural keeps its singular's rule: "APIs" is as exact as "API").
+/// The surface forms to match for an entry, with whether each is case-sensitive. Plurals are
+/// not listed: the engine extends a hit over a trailing "s" ("API" matches "APIs").
 pub fn surface_forms(entry: &GlossaryEntry) -> Vec<(String, bool)> {
-    let mut out = Vec::with_capacity(entry.forms.len() * 2);
-    for f in &entry.forms {
-        let f = f.trim();
-        if f.is_empty() {
-            continue;
-        }
-        let exact = is_case_sensitive(f);
-        out.push((f.to_string(), exact));
-        if f.chars().last().is_some_and(|c| c.is_ascii_alphabetic()) && !f.ends_with(['s', 'S']) {
-            out.push((format!("{f}s"), exact));
-        }
-    }
-    out
+    entry
+        .forms
+        .iter()
+        .map(|f| f.trim())
+        .filter(|f| !f.is_empty())
+        .map(|f| (f.to_string(), is_case_sensitive(f)))
+        .collect()
 }
 
 /// Is a case-insensitive form written here as a proper noun or UI label ("Event Log",
@@ -206,7 +200,7 @@ mod tests {
         assert!(!is_case_sensitive("load balancer"));
         let e = GlossaryEntry {
             term: "API".into(),
-            forms: vec!["API".into(), "API key".into(), "DNS".into()],
+            forms: vec!["API".into(), " API key ".into(), "DNS".into()],
             explains: vec![],
             gloss: "g".into(),
             category: "web".into(),
@@ -216,15 +210,6 @@ mod tests {
         };
         let all = surface_forms(&e);
         let forms: Vec<(&str, bool)> = all.iter().map(|(f, x)| (f.as_str(), *x)).collect();
-        assert_eq!(
-            forms,
-            [
-                ("API", true),
-                ("APIs", true),
-                ("API key", false),
-                ("API keys", false),
-                ("DNS", true)
-            ]
-        );
+        assert_eq!(forms, [("API", true), ("API key", false), ("DNS", true)]);
     }
 }

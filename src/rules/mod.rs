@@ -1,6 +1,7 @@
 //! Rule packs: the TOML schema, the embedded built-in packs, and one module per rule SHAPE.
 //! Rules themselves are data in `rules/*.toml` at the repository root.
 
+pub mod expand;
 pub mod glossary;
 pub mod require;
 pub mod terms;
@@ -129,7 +130,12 @@ pub struct RequireDef {
     /// pattern of every group in `all`.
     #[serde(default)]
     pub sentence: Vec<SentenceCue>,
-    /// Any match of one of these anywhere in the prose satisfies the rule ((?m) line anchors).
+    /// A line that is one of these (case-insensitive), alone or as a label before ":",
+    /// satisfies the rule ("Impact:", "Customer impact").
+    #[serde(default)]
+    pub headings: Vec<String>,
+    /// Any match of one of these regexes anywhere in the prose satisfies the rule ((?m) line
+    /// anchors).
     #[serde(default)]
     pub anywhere: Vec<String>,
     /// Sentences matching one of these never satisfy the rule.
@@ -197,8 +203,13 @@ impl GlossaryEntry {
 #[serde(deny_unknown_fields)]
 pub struct DetectDef {
     pub kind: Kind,
-    /// Regexes (case-insensitive); each match adds `weight` to the kind's score.
+    /// Patterns (case-insensitive; finite ones join the shared automaton); each match adds
+    /// `weight` to the kind's score, at most 3 times per pattern string.
+    #[serde(default)]
     pub cues: Vec<String>,
+    /// Lines that are one of these (alone or as a label before ":") add `weight` each.
+    #[serde(default)]
+    pub headings: Vec<String>,
     #[serde(default = "one")]
     pub weight: u32,
 }

@@ -1,25 +1,39 @@
 //! The `require` shape: a document-level requirement. The document passes when one sentence
-//! matches, for one of the `sentence` cues, a pattern of every group in its `all` list (e.g. an
-//! affected party AND an effect), or when an `anywhere` pattern matches (e.g. an "Impact:"
-//! heading). Sentences matching `unless` never count ("we are unable to provide any timeframe").
+//! matches, for one of the `sentence` cues, every group in its `all` list (e.g. an affected
+//! party AND an effect), when a line is one of the `headings` ("Impact:"), or when an
+//! `anywhere` regex matches. Sentences matching `unless` never count ("we are unable to provide
+//! any timeframe").
 //!
-//! Patterns are validated when the pack loads (a cheap parse) but compiled on first use: a run
-//! that never checks an incident does not pay for the impact cues.
+//! Each pattern of a group is one of three things, decided when the pack loads:
+//! - finite (an alternation of fixed words): its strings join the engine's shared automaton,
+//!   and the engine reports which sentences they hit;
+//! - finite and anchored with `^`: its strings must begin the sentence (a hash lookup);
+//! - open-ended (`[^.]*`, `\w+`): a regex, compiled on first use and tried only after the
+//!   cheap checks found nothing.
 
 use super::RequireDef;
 use crate::document::Document;
 use regex::{Regex, RegexBuilder};
+use std::collections::HashSet;
 use std::sync::OnceLock;
 
-/// Size limits for every user-supplied pattern (a runaway pattern is an error, not a hang).
+/// Size limits for every pack pattern (a runaway pattern is an error, not a hang).
 pub const REGEX_SIZE_LIMIT: usize = 8 << 20;
 
+/// How many strings a finite pattern may expand to before it is kept as a regex.
+pub const EXPANSION_LIMIT: usize = 5000;
+
 /// Check a pattern's syntax without compiling it (an AST parse: no case folding, no NFA).
-pub fn validate(pattern: &str) -> Result<(), String> {
+pub fn validate(pattern: &str) -> Result<regex_syntax::ast::Ast, String> {
     regex_syntax::ast::parse::Parser::new()
         .parse(pattern)
-        .map(|_| ())
         .map_err(|e| format!("invalid pattern {pattern:?}: {e}"))
+}
+
+/// Validate a pattern and expand it if it is finite (one parse for both).
+pub fn validate_and_expand(pattern: &str) -> Result<Option<super::expand::Expansion>, String> {
+    let ast = validate(pattern)?;
+    Ok(super::expand::expand_ast(pattern, &ast, EXPANSION_LIMIT))
 }
 
 /// Rewrite `\b` to the ASCII word boundary `(?-u:\b)`. A Unicode `\b` makes the regex crate's
@@ -46,46 +60,51 @@ pub fn ascii_word_boundaries(pattern: &str) -> String {
 }
 
 pub fn compile(pattern: &str, multi_line: bool) -> Result<Regex, regex::Error> {
+    compile_with_case(pattern, multi_line, true)
+}
+
+pub fn compile_with_case(pattern: &str, multi_line: bool, case_insensitive: bool) -> Result<Regex, regex::Error> {
     RegexBuilder::new(&ascii_word_boundaries(pattern))
-        .case_insensitive(true)
+        .case_insensitive(case_insensitive)
         .multi_line(multi_line)
         .size_limit(REGEX_SIZE_LIMIT)
         .dfa_size_limit(REGEX_SIZE_LIMIT)
         .build()
 }
 
-/// One case-insensitive alternation of patterns, validated now and compiled on first use.
+/// A case-insensitive pattern, validated now and compiled on first use.
 #[derive(Debug)]
-pub struct LazyAlternation {
+pub struct LazyRegex {
     source: String,
     multi_line: bool,
+    case_insensitive: bool,
     compiled: OnceLock<Option<Regex>>,
 }
 
-impl LazyAlternation {
-    pub fn new(patterns: &[String], multi_line: bool) -> Result<Option<Self>, String> {
-        if patterns.is_empty() {
-            return Ok(None);
-        }
-        for p in patterns {
-            validate(p)?;
-        }
-        let source = patterns
-            .iter()
-            .map(|p| format!("(?:{p})"))
-            .collect::<Vec<_>>()
-            .join("|");
-        Ok(Some(LazyAlternation {
-            source,
+impl LazyRegex {
+    pub fn new(pattern: &str, multi_line: bool) -> Result<Self, String> {
+        Self::with_case(pattern, multi_line, true)
+    }
+
+    pub fn with_case(pattern: &str, multi_line: bool, case_insensitive: bool) -> Result<Self, String> {
+        validate(pattern)?;
+        Ok(Self::validated(pattern, multi_line, case_insensitive))
+    }
+
+    /// For a pattern that [`validate`] already accepted.
+    pub fn validated(pattern: &str, multi_line: bool, case_insensitive: bool) -> Self {
+        LazyRegex {
+            source: pattern.to_string(),
             multi_line,
+            case_insensitive,
             compiled: OnceLock::new(),
-        }))
+        }
     }
 
     /// The compiled regex; `None` if it exceeds the size limits (then it never matches).
     pub fn get(&self) -> Option<&Regex> {
         self.compiled
-            .get_or_init(|| compile(&self.source, self.multi_line).ok())
+            .get_or_init(|| compile_with_case(&self.source, self.multi_line, self.case_insensitive).ok())
             .as_ref()
     }
 
@@ -93,9 +112,12 @@ impl LazyAlternation {
     pub fn force(&self) -> Result<(), String> {
         match self.get() {
             Some(_) => Ok(()),
-            None => Err(compile(&self.source, self.multi_line)
+            None => Err(compile_with_case(&self.source, self.multi_line, self.case_insensitive)
                 .err()
-                .map_or_else(|| "pattern could not be compiled".into(), |e| e.to_string())),
+                .map_or_else(
+                    || "pattern could not be compiled".into(),
+                    |e| format!("{:?}: {e}", self.source),
+                )),
         }
     }
 
@@ -104,62 +126,216 @@ impl LazyAlternation {
     }
 }
 
+/// One group of cue patterns.
+#[derive(Debug, Default)]
+pub struct Group {
+    /// Index of this group in the engine's per-document hit table.
+    pub id: usize,
+    /// Finite, unanchored strings: matched by the shared automaton.
+    pub phrases: Vec<String>,
+    /// Finite strings anchored at the sentence start (normalised: lowercase, no commas).
+    starts: HashSet<String>,
+    /// Longest anchored string, in words.
+    start_words: usize,
+    regexes: Vec<LazyRegex>,
+}
+
+impl Group {
+    /// Sort the patterns of one group; `next_id` hands out hit-table indices.
+    pub fn new(patterns: &[String], next_id: &mut usize) -> Result<Group, String> {
+        let mut g = Group {
+            id: *next_id,
+            ..Group::default()
+        };
+        *next_id += 1;
+        for p in patterns {
+            match validate_and_expand(p)? {
+                Some(e) if e.anchored => {
+                    for s in e.phrases {
+                        let s = normalise_start(&s);
+                        g.start_words = g.start_words.max(s.split(' ').count());
+                        g.starts.insert(s);
+                    }
+                }
+                Some(e) => g.phrases.extend(e.phrases),
+                None => g.regexes.push(LazyRegex::validated(p, false, true)),
+            }
+        }
+        Ok(g)
+    }
+
+    fn is_empty(&self) -> bool {
+        self.phrases.is_empty() && self.starts.is_empty() && self.regexes.is_empty()
+    }
+
+    /// Cheap checks: an automaton hit in this sentence, or an anchored start.
+    fn cheap_match(&self, hits: &SentenceHits, sentence_index: usize, sentence: &str) -> bool {
+        hits.has(self.id, sentence_index) || (!self.starts.is_empty() && self.starts_sentence(sentence))
+    }
+
+    fn regex_match(&self, sentence: &str) -> bool {
+        self.regexes.iter().any(|r| r.is_match(sentence))
+    }
+
+    fn starts_sentence(&self, sentence: &str) -> bool {
+        let mut words: Vec<String> = Vec::with_capacity(self.start_words);
+        for w in sentence.split_whitespace().take(self.start_words) {
+            let w = w.trim_end_matches([',', ':', ';', '.', '!', '?']).to_lowercase();
+            if w.is_empty() {
+                break;
+            }
+            words.push(w);
+            if self.starts.contains(&words.join(" ")) {
+                return true;
+            }
+        }
+        false
+    }
+
+    fn regexes(&self) -> impl Iterator<Item = &LazyRegex> {
+        self.regexes.iter()
+    }
+}
+
+fn normalise_start(s: &str) -> String {
+    s.replace(',', "").split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Which sentences each cue group's phrases hit, for one document (filled by the engine).
+#[derive(Debug, Default)]
+pub struct SentenceHits {
+    /// Per group id: sorted, deduplicated sentence indices.
+    by_group: Vec<Vec<usize>>,
+}
+
+impl SentenceHits {
+    pub fn new(groups: usize) -> Self {
+        SentenceHits {
+            by_group: vec![Vec::new(); groups],
+        }
+    }
+
+    pub fn add(&mut self, group: usize, sentence: usize) {
+        let v = &mut self.by_group[group];
+        if v.last() != Some(&sentence) {
+            v.push(sentence);
+        }
+    }
+
+    pub fn finish(&mut self) {
+        for v in &mut self.by_group {
+            v.sort_unstable();
+            v.dedup();
+        }
+    }
+
+    fn has(&self, group: usize, sentence: usize) -> bool {
+        self.by_group
+            .get(group)
+            .is_some_and(|v| v.binary_search(&sentence).is_ok())
+    }
+}
+
 #[derive(Debug)]
 pub struct CompiledRequire {
     /// Alternatives; each is a list of groups that must all match one sentence.
-    cues: Vec<Vec<LazyAlternation>>,
-    anywhere: Option<LazyAlternation>,
-    unless: Option<LazyAlternation>,
+    pub cues: Vec<Vec<Group>>,
+    pub unless: Option<Group>,
+    headings: HashSet<String>,
+    anywhere: Vec<LazyRegex>,
     pub at: super::Anchor,
 }
 
 impl CompiledRequire {
-    pub fn new(def: &RequireDef) -> Result<Self, String> {
+    pub fn new(def: &RequireDef, next_id: &mut usize) -> Result<Self, String> {
         let mut cues = Vec::new();
         for cue in &def.sentence {
             let mut groups = Vec::new();
-            for group in &cue.all {
-                if let Some(re) = LazyAlternation::new(group, false)? {
-                    groups.push(re);
+            for patterns in &cue.all {
+                let g = Group::new(patterns, next_id)?;
+                if !g.is_empty() {
+                    groups.push(g);
                 }
             }
             if !groups.is_empty() {
                 cues.push(groups);
             }
         }
+        let unless = if def.unless.is_empty() {
+            None
+        } else {
+            Some(Group::new(&def.unless, next_id)?)
+        };
         Ok(CompiledRequire {
             cues,
-            anywhere: LazyAlternation::new(&def.anywhere, true)?,
-            unless: LazyAlternation::new(&def.unless, false)?,
+            unless,
+            headings: def.headings.iter().map(|h| h.trim().to_lowercase()).collect(),
+            anywhere: def
+                .anywhere
+                .iter()
+                .map(|p| LazyRegex::new(p, true))
+                .collect::<Result<_, _>>()?,
             at: def.at,
         })
     }
 
-    /// Compile every pattern now (used by tests and `ticketlint rules` checks).
+    /// Every group, for the engine to register phrases.
+    pub fn groups(&self) -> impl Iterator<Item = &Group> {
+        self.cues.iter().flatten().chain(self.unless.iter())
+    }
+
+    /// Compile every regex now (used by tests).
     pub fn force(&self) -> Result<(), String> {
-        for re in self
-            .cues
-            .iter()
-            .flatten()
-            .chain(self.anywhere.iter())
-            .chain(self.unless.iter())
-        {
+        for re in self.groups().flat_map(Group::regexes).chain(self.anywhere.iter()) {
             re.force()?;
         }
         Ok(())
     }
 
-    /// Does the document meet the requirement?
-    pub fn satisfied(&self, doc: &Document) -> bool {
-        if self.anywhere.as_ref().is_some_and(|re| re.is_match(&doc.masked)) {
+    /// Does the document meet the requirement? Cheap checks first; regexes last.
+    pub fn satisfied(&self, doc: &Document, hits: &SentenceHits) -> bool {
+        if !self.headings.is_empty() && self.has_heading(&doc.masked) {
             return true;
         }
-        doc.sentences.iter().any(|s| {
-            let sentence = &doc.masked[s.start..s.end];
-            self.cues
-                .iter()
-                .any(|groups| groups.iter().all(|re| re.is_match(sentence)))
-                && !self.unless.as_ref().is_some_and(|re| re.is_match(sentence))
+        for regex_pass in [false, true] {
+            for (i, s) in doc.sentences.iter().enumerate() {
+                let sentence = &doc.masked[s.start..s.end];
+                let matched = self.cues.iter().any(|groups| {
+                    groups
+                        .iter()
+                        .all(|g| g.cheap_match(hits, i, sentence) || (regex_pass && g.regex_match(sentence)))
+                });
+                if matched
+                    && !self
+                        .unless
+                        .as_ref()
+                        .is_some_and(|u| u.cheap_match(hits, i, sentence) || u.regex_match(sentence))
+                {
+                    return true;
+                }
+            }
+            if !regex_pass && self.anywhere.iter().any(|re| re.is_match(&doc.masked)) {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// A line that is one of the headings, alone or as a label ("Impact:" / "Impact: ...").
+    fn has_heading(&self, masked: &str) -> bool {
+        masked.lines().any(|line| {
+            let t = line.trim();
+            if t.is_empty() || t.len() > 60 + t.find(':').unwrap_or(0) {
+                return false;
+            }
+            let head = t
+                .split(':')
+                .next()
+                .unwrap_or(t)
+                .trim()
+                .trim_end_matches(['-', '—', '–'])
+                .trim();
+            head.len() <= 40 && self.headings.contains(&head.to_lowercase())
         })
     }
 }
@@ -167,26 +343,6 @@ impl CompiledRequire {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::InputFormat;
-
-    #[test]
-    fn together_needs_all_groups_in_one_sentence() {
-        let def = RequireDef {
-            sentence: vec![crate::rules::SentenceCue {
-                all: vec![vec![r"\busers?\b".into()], vec![r"could not".into()]],
-            }],
-            anywhere: vec![r"^impact:".into()],
-            unless: vec![r"impacted by the outage".into()],
-            at: Default::default(),
-        };
-        let r = CompiledRequire::new(&def).unwrap();
-        r.force().unwrap();
-        let ok = |t: &str| r.satisfied(&Document::parse(t, InputFormat::Text));
-        assert!(ok("Users could not sign in."));
-        assert!(!ok("Users were told. It could not start."));
-        assert!(ok("Impact:\nnone"));
-        assert!(!ok("Users impacted by the outage could not say."));
-    }
 
     #[test]
     fn word_boundaries_become_ascii() {
@@ -197,21 +353,56 @@ mod tests {
     }
 
     #[test]
+    fn patterns_are_sorted_into_phrases_starts_and_regexes() {
+        let mut id = 0;
+        let g = Group::new(
+            &[
+                r"\b(?:could not|unable to)\b".into(),
+                r"^(?:please,? )?(?:try|restart)\b".into(),
+                r"if [^.]* persists".into(),
+            ],
+            &mut id,
+        )
+        .unwrap();
+        assert_eq!(g.phrases, ["could not", "unable to"]);
+        assert!(g.starts_sentence("Please, restart the app."));
+        assert!(g.starts_sentence("Try again"));
+        assert!(!g.starts_sentence("We try again"));
+        assert!(g.regex_match("If the error persists, call."));
+        assert_eq!(id, 1);
+    }
+
+    #[test]
     fn bad_patterns_are_rejected_at_load() {
+        let mut id = 0;
         let def = RequireDef {
             anywhere: vec!["(unclosed".into()],
             ..Default::default()
         };
-        assert!(CompiledRequire::new(&def).unwrap_err().contains("unclosed"));
+        assert!(CompiledRequire::new(&def, &mut id).unwrap_err().contains("unclosed"));
     }
 
     #[test]
     fn oversized_patterns_fail_to_force() {
+        let mut id = 0;
         let def = RequireDef {
             anywhere: vec![r"\w{1000}\w{1000}\w{1000}".into()],
             ..Default::default()
         };
-        let r = CompiledRequire::new(&def).unwrap();
+        let r = CompiledRequire::new(&def, &mut id).unwrap();
         assert!(r.force().is_err());
+    }
+
+    #[test]
+    fn headings_and_labels() {
+        let mut id = 0;
+        let def = RequireDef {
+            headings: vec!["impact".into(), "customer impact".into()],
+            ..Default::default()
+        };
+        let r = CompiledRequire::new(&def, &mut id).unwrap();
+        assert!(r.has_heading("Summary\n  Customer impact:\nnone"));
+        assert!(r.has_heading("Impact: printing failed"));
+        assert!(!r.has_heading("The impact was small."));
     }
 }
