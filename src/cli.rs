@@ -5,7 +5,7 @@
 
 use crate::config::{self, FailOn, Settings};
 use crate::document::InputFormat;
-use crate::emit::{Emitter, Format, Summary, human::Human, json::Json};
+use crate::emit::{self, Format, Summary};
 use crate::engine::Engine;
 use crate::error::Error;
 use crate::profile::{Audience, Kind};
@@ -319,10 +319,7 @@ fn check(args: CheckArgs) -> Result<i32, Error> {
             std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     };
-    let emitter: Box<dyn Emitter> = match args.format {
-        Format::Human => Box::new(Human { color }),
-        Format::Json => Box::new(Json),
-    };
+    let emitter = emit::emitter(args.format, color);
 
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
