@@ -231,3 +231,81 @@ fn github_workflow_commands_are_well_formed_and_escaped() {
     assert!(out.contains("file=kb/reply%2C one.txt,"));
     assert!(out.contains("::100%25 sure, really: no%0Amore excuses%0Ahelp: point to the step instead\n"));
 }
+
+fn rules_json() -> Value {
+    let out = Command::cargo_bin("ticketlint")
+        .unwrap()
+        .args(["rules", "--format", "json"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    serde_json::from_slice(&out).unwrap()
+}
+
+#[test]
+fn rules_json_lists_every_rule() {
+    let v = rules_json();
+    let list = v.as_array().unwrap();
+    let ids: Vec<&str> = list.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    for id in [
+        "unexplained-jargon",
+        "blame-language",
+        "missing-next-step",
+        "missing-impact",
+    ] {
+        assert!(ids.contains(&id), "{id} not in {ids:?}");
+    }
+    for r in list {
+        let keys: Vec<&String> = r.as_object().unwrap().keys().collect();
+        assert_eq!(keys.len(), 6, "{r}");
+        assert!(["error", "warning", "info"].contains(&r["severity"].as_str().unwrap()));
+        assert!(["terms", "glossary", "require"].contains(&r["shape"].as_str().unwrap()));
+        assert!(!r["kinds"].as_array().unwrap().is_empty());
+        assert!(!r["audiences"].as_array().unwrap().is_empty());
+        assert!(!r["summary"].as_str().unwrap().is_empty());
+    }
+    let impact = list.iter().find(|r| r["id"] == "missing-impact").unwrap();
+    assert_eq!(impact["kinds"], serde_json::json!(["incident", "change"]));
+    assert_eq!(impact["shape"], "require");
+}
+
+#[test]
+fn explain_json_has_every_section() {
+    let out = Command::cargo_bin("ticketlint")
+        .unwrap()
+        .args(["explain", "unexplained-jargon", "--format", "json"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let v: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["id"], "unexplained-jargon");
+    assert_eq!(v["severity"], "warning");
+    for key in ["summary", "what", "why", "bad", "good", "fix"] {
+        let s = v[key].as_str().unwrap_or_else(|| panic!("{key} missing: {v}"));
+        assert!(!s.is_empty() && s == s.trim(), "{key}: {s:?}");
+    }
+    assert!(v["kinds"].is_array() && v["audiences"].is_array());
+
+    // A rule without a fix section says so with null.
+    let out = Command::cargo_bin("ticketlint")
+        .unwrap()
+        .args(["explain", "missing-impact", "--format", "json"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let v: Value = serde_json::from_slice(&out).unwrap();
+    assert!(v["fix"].is_null());
+
+    Command::cargo_bin("ticketlint")
+        .unwrap()
+        .args(["explain", "no-such-rule", "--format", "json"])
+        .assert()
+        .code(2)
+        .stdout("");
+}

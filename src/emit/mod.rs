@@ -8,6 +8,7 @@ pub mod github;
 pub mod human;
 pub mod json;
 pub mod jsonl;
+pub mod rule_info;
 pub mod unix;
 
 use crate::diagnostic::Diagnostic;
