@@ -334,7 +334,7 @@ fn check(args: CheckArgs) -> Result<i32, Error> {
             std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     };
-    let emitter = emit::emitter(args.format, color);
+    let emitter = emit::emitter(args.format, color, emit::rules_of(loaded.iter().map(|l| &l.1)));
 
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());

@@ -232,6 +232,183 @@ fn github_workflow_commands_are_well_formed_and_escaped() {
     assert!(out.contains("::100%25 sure, really: no%0Amore excuses%0Ahelp: point to the step instead\n"));
 }
 
+fn sarif_validator() -> jsonschema::Validator {
+    let schema: Value = serde_json::from_str(include_str!("data/sarif-schema-2.1.0.json")).expect("schema is JSON");
+    jsonschema::draft7::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("the SARIF schema compiles")
+}
+
+#[track_caller]
+fn assert_valid_sarif(log: &Value) {
+    let validator = sarif_validator();
+    let errors: Vec<String> = validator
+        .iter_errors(log)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "SARIF schema errors:\n{}", errors.join("\n"));
+}
+
+#[test]
+fn sarif_validator_rejects_a_broken_log() {
+    // The schema really is enforced: a minimal valid log passes, and each single breakage fails.
+    let validator = sarif_validator();
+    let good = serde_json::json!({"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "t"}}, "results": [
+        {"message": {"text": "m"}, "locations": [{"physicalLocation": {
+            "artifactLocation": {"uri": "kb/a%20b.md"}, "region": {"startLine": 1, "startColumn": 1}}}]}]}]});
+    assert!(validator.is_valid(&good));
+    type Breakage = (&'static str, fn(&mut Value));
+    let breakages: [Breakage; 4] = [
+        ("wrong version", |v| v["version"] = "2.0.0".into()),
+        ("column 0", |v| {
+            v["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startColumn"] = 0.into()
+        }),
+        ("unknown property", |v| {
+            v["runs"][0]["tool"]["driver"]["colour"] = 1.into()
+        }),
+        ("space in a URI", |v| {
+            v["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] =
+                "kb/a b.md".into()
+        }),
+    ];
+    for (what, break_it) in breakages {
+        let mut bad = good.clone();
+        break_it(&mut bad);
+        assert!(!validator.is_valid(&bad), "{what}: accepted {bad}");
+    }
+}
+
+#[test]
+fn sarif_is_valid_and_matches_the_findings() {
+    let dir = fixture();
+    let json = json_findings(dir.path());
+    let log: Value = serde_json::from_str(&check(dir.path(), "sarif")).unwrap();
+    assert_valid_sarif(&log);
+
+    assert_eq!(log["version"], "2.1.0");
+    assert!(log["$schema"].as_str().unwrap().ends_with("sarif-schema-2.1.0.json"));
+    let runs = log["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 1);
+    let run = &runs[0];
+    assert_eq!(run["columnKind"], "unicodeCodePoints");
+    let driver = &run["tool"]["driver"];
+    assert_eq!(driver["name"], "ticketlint");
+    assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
+
+    // Every rule, with the texts GitHub requires (non-empty) and its default level.
+    let rules = driver["rules"].as_array().unwrap();
+    let listed = rules_json();
+    let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    for r in listed.as_array().unwrap() {
+        let id = r["id"].as_str().unwrap();
+        let d = rules
+            .iter()
+            .find(|d| d["id"] == id)
+            .unwrap_or_else(|| panic!("{id} missing from tool.driver.rules {ids:?}"));
+        for key in ["shortDescription", "fullDescription", "help"] {
+            assert!(!d[key]["text"].as_str().unwrap().is_empty(), "{id}: empty {key}");
+        }
+        assert_eq!(d["shortDescription"]["text"], r["summary"]);
+        assert!(d["help"]["markdown"].as_str().unwrap().contains("**Why it matters**"));
+        let level = match r["severity"].as_str().unwrap() {
+            "info" => "note",
+            s => s,
+        };
+        assert_eq!(d["defaultConfiguration"]["level"], level);
+    }
+
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), json.len());
+    for (r, f) in results.iter().zip(&json) {
+        assert_eq!(r["ruleId"], f["rule"]);
+        assert_eq!(rules[n(&r["ruleIndex"])]["id"], f["rule"]);
+        let level = match f["severity"].as_str().unwrap() {
+            "info" => "note",
+            s => s,
+        };
+        assert_eq!(r["level"], level);
+        assert_eq!(r["message"]["text"], message_with_help(f));
+        let loc = &r["locations"][0]["physicalLocation"];
+        let path = f["path"].as_str().unwrap();
+        let uri = path.replace(' ', "%20");
+        assert_eq!(loc["artifactLocation"]["uri"], uri);
+        let region = &loc["region"];
+        assert_eq!(region["startLine"], f["start"]["line"]);
+        assert_eq!(region["startColumn"], f["start"]["column"]);
+        assert_eq!(region["endLine"], f["end"]["line"]);
+        assert_eq!(region["endColumn"], f["end"]["column"]);
+        let (start, end) = (n(&f["span"]["start"]), n(&f["span"]["end"]));
+        assert_eq!(n(&region["byteOffset"]), start);
+        assert_eq!(n(&region["byteLength"]), end - start);
+        assert_eq!(&source(path)[start..end], f["text"].as_str().unwrap());
+        match f["fix"].as_object() {
+            None => assert!(r.get("fixes").is_none()),
+            Some(fix) => {
+                let change = &r["fixes"][0]["artifactChanges"][0];
+                assert_eq!(change["artifactLocation"]["uri"], uri);
+                let rep = &change["replacements"][0];
+                assert_eq!(n(&rep["deletedRegion"]["byteOffset"]), start);
+                assert_eq!(n(&rep["deletedRegion"]["byteLength"]), end - start);
+                assert_eq!(rep["insertedContent"]["text"], fix["replacement"]);
+                assert_eq!(r["fixes"][0]["properties"]["applicability"], fix["applicability"]);
+            }
+        }
+    }
+}
+
+#[test]
+fn sarif_without_findings_is_valid() {
+    let out = Command::cargo_bin("ticketlint")
+        .unwrap()
+        .args([
+            "check",
+            "--format",
+            "sarif",
+            "--no-config",
+            "--stdin-filename",
+            "/abs/draft #1.txt",
+            "-",
+        ])
+        .write_stdin(CLEAN)
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let log: Value = serde_json::from_slice(&out).unwrap();
+    assert_valid_sarif(&log);
+    assert_eq!(log["runs"][0]["results"], serde_json::json!([]));
+    assert!(!log["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn sarif_uris_of_absolute_and_stdin_paths() {
+    for (name, uri) in [("/abs/draft #1.txt", "file:///abs/draft%20%231.txt"), ("-", "-")] {
+        let out = Command::cargo_bin("ticketlint")
+            .unwrap()
+            .args([
+                "check",
+                "--format",
+                "sarif",
+                "--no-config",
+                "--stdin-filename",
+                name,
+                "-",
+            ])
+            .write_stdin("Hi Pat,\n\nThat was user error. Please restart your laptop.\n")
+            .assert()
+            .code(1)
+            .get_output()
+            .stdout
+            .clone();
+        let log: Value = serde_json::from_slice(&out).unwrap();
+        assert_valid_sarif(&log);
+        let loc = &log["runs"][0]["results"][0]["locations"][0]["physicalLocation"];
+        assert_eq!(loc["artifactLocation"]["uri"], uri);
+    }
+}
+
 fn rules_json() -> Value {
     let out = Command::cargo_bin("ticketlint")
         .unwrap()

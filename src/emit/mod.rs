@@ -9,9 +9,12 @@ pub mod human;
 pub mod json;
 pub mod jsonl;
 pub mod rule_info;
+pub mod sarif;
 pub mod unix;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Edit};
+use crate::engine::Engine;
+use crate::rules::RuleMeta;
 use crate::source::{LineCol, LineIndex};
 use crate::walk::Checked;
 
@@ -27,16 +30,20 @@ pub enum Format {
     Unix,
     /// GitHub Actions workflow commands (`::warning file=…::message`): annotations in CI.
     Github,
+    /// SARIF 2.1.0 (GitHub code scanning and other SARIF viewers).
+    Sarif,
 }
 
-/// The emitter for `format`.
-pub fn emitter(format: Format, color: bool) -> Box<dyn Emitter> {
+/// The emitter for `format`. `rules` is the metadata of every rule that may report in this run
+/// (SARIF lists them up front and points results at them by index).
+pub fn emitter(format: Format, color: bool, rules: Vec<RuleMeta>) -> Box<dyn Emitter> {
     match format {
         Format::Human => Box::new(human::Human { color }),
         Format::Json => Box::new(json::Json),
         Format::Jsonl => Box::new(jsonl::Jsonl),
         Format::Unix => Box::new(unix::Unix),
         Format::Github => Box::new(github::Github),
+        Format::Sarif => Box::new(sarif::Sarif::new(rules)),
     }
 }
 
@@ -85,6 +92,18 @@ impl Summary {
     }
 }
 
+/// Every rule that may report in a run: the union over its engines (one per config), first
+/// seen first.
+pub fn rules_of<'a>(engines: impl IntoIterator<Item = &'a Engine>) -> Vec<RuleMeta> {
+    let mut seen = std::collections::HashSet::new();
+    engines
+        .into_iter()
+        .flat_map(|e| e.rules())
+        .filter(|r| seen.insert(r.id.clone()))
+        .cloned()
+        .collect()
+}
+
 /// Byte offset -> line/column in the units the formats use, for one file (line index built once).
 pub struct Positions<'a> {
     text: &'a str,
@@ -121,6 +140,18 @@ pub fn message_with_help(d: &Diagnostic) -> String {
     match &d.suggestion {
         Some(s) => format!("{}\nhelp: {s}", d.message),
         None => d.message.clone(),
+    }
+}
+
+/// The edits of a finding's fix: its own edits, or the replacement of the finding's span.
+pub fn fix_edits(d: &Diagnostic) -> Vec<Edit> {
+    match &d.fix {
+        None => vec![],
+        Some(f) if f.edits.is_empty() => vec![Edit {
+            span: d.span,
+            replacement: f.replacement.clone(),
+        }],
+        Some(f) => f.edits.clone(),
     }
 }
 
