@@ -90,6 +90,12 @@ fn byte_column(text: &str, offset: usize) -> usize {
     offset - text[..offset].rfind('\n').map_or(0, |i| i + 1) + 1
 }
 
+/// Byte offset of a 1-based line and 1-based UTF-8 byte column.
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let line_start: usize = text.split_inclusive('\n').take(line - 1).map(str::len).sum();
+    line_start + column - 1
+}
+
 fn message_with_help(f: &Value) -> String {
     let m = f["message"].as_str().unwrap();
     match f["suggestion"].as_str() {
@@ -407,6 +413,76 @@ fn sarif_uris_of_absolute_and_stdin_paths() {
         let loc = &log["runs"][0]["results"][0]["locations"][0]["physicalLocation"];
         assert_eq!(loc["artifactLocation"]["uri"], uri);
     }
+}
+
+#[test]
+fn rdjson_diagnostics_and_suggestion_ranges() {
+    let dir = fixture();
+    let json = json_findings(dir.path());
+    let v: Value = serde_json::from_str(&check(dir.path(), "rdjson")).unwrap();
+    assert_eq!(v["source"]["name"], "ticketlint");
+    let diags = v["diagnostics"].as_array().unwrap();
+    assert_eq!(diags.len(), json.len());
+    let mut suggestions = 0;
+    for (d, f) in diags.iter().zip(&json) {
+        let path = f["path"].as_str().unwrap();
+        let text = source(path);
+        assert_eq!(d["location"]["path"], path);
+        assert_eq!(d["code"]["value"], f["rule"]);
+        assert_eq!(d["message"], message_with_help(f));
+        assert_eq!(d["severity"], f["severity"].as_str().unwrap().to_uppercase());
+        // Positions are 1-based lines and 1-based UTF-8 byte columns, end exclusive.
+        let at = |p: &Value| offset_of(text, n(&p["line"]), n(&p["column"]));
+        let range = &d["location"]["range"];
+        let (start, end) = (n(&f["span"]["start"]), n(&f["span"]["end"]));
+        assert_eq!(at(&range["start"]), start, "{d}");
+        assert_eq!(at(&range["end"]), end, "{d}");
+        match f["fix"].as_object() {
+            None => assert!(d.get("suggestions").is_none()),
+            Some(fix) => {
+                let s = d["suggestions"].as_array().unwrap();
+                assert_eq!(s.len(), 1);
+                assert_eq!(s[0]["range"], *range);
+                assert_eq!(s[0]["text"], fix["replacement"]);
+                // Applying the suggestion by its range gives the fixed text.
+                let (a, b) = (at(&s[0]["range"]["start"]), at(&s[0]["range"]["end"]));
+                let fixed = format!("{}{}{}", &text[..a], s[0]["text"].as_str().unwrap(), &text[b..]);
+                assert!(fixed.contains(fix["replacement"].as_str().unwrap()));
+                assert_eq!(
+                    fixed.len(),
+                    text.len() - (end - start) + fix["replacement"].as_str().unwrap().len()
+                );
+                suggestions += 1;
+            }
+        }
+    }
+    assert!(suggestions >= 2, "expected the SOP and DNS fixes as suggestions");
+    // The byte column differs from the character column after "Café ☕ — ".
+    let sop = diags
+        .iter()
+        .find(|d| d["message"].as_str().unwrap().starts_with("100%"))
+        .unwrap();
+    let col = REPLY.lines().nth(2).unwrap().find("per the SOP").unwrap() + 1;
+    assert_eq!(n(&sop["suggestions"][0]["range"]["start"]["column"]), col);
+    assert_eq!(sop["suggestions"][0]["text"], "as our guide says");
+}
+
+#[test]
+fn rdjson_without_findings_is_an_empty_result() {
+    let out = Command::cargo_bin("ticketlint")
+        .unwrap()
+        .args(["check", "--format", "rdjson", "--no-config", "-"])
+        .write_stdin(CLEAN)
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let v: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(
+        v,
+        serde_json::json!({"source": {"name": "ticketlint"}, "diagnostics": []})
+    );
 }
 
 fn rules_json() -> Value {

@@ -8,6 +8,7 @@ pub mod github;
 pub mod human;
 pub mod json;
 pub mod jsonl;
+pub mod rdjson;
 pub mod rule_info;
 pub mod sarif;
 pub mod unix;
@@ -32,6 +33,8 @@ pub enum Format {
     Github,
     /// SARIF 2.1.0 (GitHub code scanning and other SARIF viewers).
     Sarif,
+    /// reviewdog's Diagnostic Format (rdjson), with suggestions for PR reviews.
+    Rdjson,
 }
 
 /// The emitter for `format`. `rules` is the metadata of every rule that may report in this run
@@ -44,6 +47,7 @@ pub fn emitter(format: Format, color: bool, rules: Vec<RuleMeta>) -> Box<dyn Emi
         Format::Unix => Box::new(unix::Unix),
         Format::Github => Box::new(github::Github),
         Format::Sarif => Box::new(sarif::Sarif::new(rules)),
+        Format::Rdjson => Box::new(rdjson::Rdjson),
     }
 }
 
