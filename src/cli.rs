@@ -5,7 +5,7 @@
 
 use crate::config::{self, FailOn, Settings};
 use crate::document::InputFormat;
-use crate::emit::{Emitter, Format, Summary, human::Human, json::Json};
+use crate::emit::{self, Format, Summary, rule_info::InfoFormat};
 use crate::engine::Engine;
 use crate::error::Error;
 use crate::profile::{Audience, Kind};
@@ -33,11 +33,18 @@ pub enum Command {
     /// Check files, directories, or stdin (`-`).
     Check(CheckArgs),
     /// List every rule: id, default severity, kinds, one line.
-    Rules,
+    Rules {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = InfoFormat::Human)]
+        format: InfoFormat,
+    },
     /// Explain a rule: what it checks, why it matters, a bad and a good example.
     Explain {
         /// A rule id, e.g. blame-language.
         rule: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = InfoFormat::Human)]
+        format: InfoFormat,
     },
     /// Write a commented starter `.ticketlint.toml` in the current directory.
     Init {
@@ -125,8 +132,12 @@ fn is_broken_pipe(e: &Error) -> bool {
 pub fn run(cli: Cli) -> Result<i32, Error> {
     match cli.command {
         Command::Check(args) => check(args),
-        Command::Rules => {
+        Command::Rules { format } => {
             let engine = Engine::builtin()?;
+            if format == InfoFormat::Json {
+                write_stdout(&emit::rule_info::rules_json(engine.rules()))?;
+                return Ok(0);
+            }
             let mut out = String::new();
             for r in engine.rules() {
                 let kinds: Vec<&str> = r.kinds.iter().map(|k| k.as_str()).collect();
@@ -141,7 +152,7 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
             write_stdout(&out)?;
             Ok(0)
         }
-        Command::Explain { rule } => {
+        Command::Explain { rule, format } => {
             let engine = Engine::builtin()?;
             let Some(r) = engine.rule(&rule) else {
                 let ids: Vec<&str> = engine.rules().map(|r| r.id.as_str()).collect();
@@ -150,6 +161,10 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
                     ids.join(", ")
                 )));
             };
+            if format == InfoFormat::Json {
+                write_stdout(&emit::rule_info::explain_json(r))?;
+                return Ok(0);
+            }
             let kinds: Vec<&str> = r.kinds.iter().map(|k| k.as_str()).collect();
             let auds: Vec<&str> = r.audiences.iter().map(|a| a.as_str()).collect();
             let mut out = format!(
@@ -319,10 +334,7 @@ fn check(args: CheckArgs) -> Result<i32, Error> {
             std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     };
-    let emitter: Box<dyn Emitter> = match args.format {
-        Format::Human => Box::new(Human { color }),
-        Format::Json => Box::new(Json),
-    };
+    let emitter = emit::emitter(args.format, color, emit::rules_of(loaded.iter().map(|l| &l.1)));
 
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());

@@ -1,9 +1,22 @@
 //! Output formats. The wire structs of machine formats live here, apart from internal types:
 //! they are a contract.
+//!
+//! Positions: every finding is a byte span into the original text; each format converts it at
+//! the edge, in the unit its consumers count (see [`Positions`]).
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod jsonl;
+pub mod rdjson;
+pub mod rule_info;
+pub mod sarif;
+pub mod unix;
 
+use crate::diagnostic::{Diagnostic, Edit};
+use crate::engine::Engine;
+use crate::rules::RuleMeta;
+use crate::source::{LineCol, LineIndex};
 use crate::walk::Checked;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -12,6 +25,30 @@ pub enum Format {
     Human,
     /// One JSON array of findings (the stable machine contract).
     Json,
+    /// One JSON object per line, the same objects as `json` (for streaming).
+    Jsonl,
+    /// `path:line:col: severity: message [rule-id]`, one line each (Vim, ALE, efm-langserver).
+    Unix,
+    /// GitHub Actions workflow commands (`::warning file=…::message`): annotations in CI.
+    Github,
+    /// SARIF 2.1.0 (GitHub code scanning and other SARIF viewers).
+    Sarif,
+    /// reviewdog's Diagnostic Format (rdjson), with suggestions for PR reviews.
+    Rdjson,
+}
+
+/// The emitter for `format`. `rules` is the metadata of every rule that may report in this run
+/// (SARIF lists them up front and points results at them by index).
+pub fn emitter(format: Format, color: bool, rules: Vec<RuleMeta>) -> Box<dyn Emitter> {
+    match format {
+        Format::Human => Box::new(human::Human { color }),
+        Format::Json => Box::new(json::Json),
+        Format::Jsonl => Box::new(jsonl::Jsonl),
+        Format::Unix => Box::new(unix::Unix),
+        Format::Github => Box::new(github::Github),
+        Format::Sarif => Box::new(sarif::Sarif::new(rules)),
+        Format::Rdjson => Box::new(rdjson::Rdjson),
+    }
 }
 
 /// Renders findings file by file (so files need not be held at once), then closes the run.
@@ -56,5 +93,164 @@ impl Summary {
         {
             self.detected.push((c.path.clone(), p.kind.as_str()));
         }
+    }
+}
+
+/// Every rule that may report in a run: the union over its engines (one per config), first
+/// seen first.
+pub fn rules_of<'a>(engines: impl IntoIterator<Item = &'a Engine>) -> Vec<RuleMeta> {
+    let mut seen = std::collections::HashSet::new();
+    engines
+        .into_iter()
+        .flat_map(|e| e.rules())
+        .filter(|r| seen.insert(r.id.clone()))
+        .cloned()
+        .collect()
+}
+
+/// Byte offset -> line/column in the units the formats use, for one file (line index built once).
+pub struct Positions<'a> {
+    text: &'a str,
+    index: LineIndex,
+}
+
+impl<'a> Positions<'a> {
+    pub fn new(text: &'a str) -> Self {
+        Positions {
+            text,
+            index: LineIndex::new(text),
+        }
+    }
+
+    /// 1-based line and 1-based column in Unicode scalar values (the JSON contract, SARIF with
+    /// `columnKind: unicodeCodePoints`, GitHub workflow commands).
+    pub fn chars(&self, offset: usize) -> LineCol {
+        self.index.line_col(self.text, offset)
+    }
+
+    /// 1-based line and 1-based column in UTF-8 bytes (Vim's `%c`, reviewdog's rdf).
+    pub fn bytes(&self, offset: usize) -> LineCol {
+        let offset = offset.min(self.text.len());
+        let line = self.index.line_of(offset);
+        LineCol {
+            line: line + 1,
+            column: offset - self.index.line_start(line) + 1,
+        }
+    }
+}
+
+/// The message, with the suggestion on a second line when there is one (GitHub, SARIF, rdjson).
+pub fn message_with_help(d: &Diagnostic) -> String {
+    match &d.suggestion {
+        Some(s) => format!("{}\nhelp: {s}", d.message),
+        None => d.message.clone(),
+    }
+}
+
+/// The edits of a finding's fix: its own edits, or the replacement of the finding's span.
+pub fn fix_edits(d: &Diagnostic) -> Vec<Edit> {
+    match &d.fix {
+        None => vec![],
+        Some(f) if f.edits.is_empty() => vec![Edit {
+            span: d.span,
+            replacement: f.replacement.clone(),
+        }],
+        Some(f) => f.edits.clone(),
+    }
+}
+
+/// Run an emitter over files as the CLI does, for tests.
+#[cfg(test)]
+pub(crate) fn render(emitter: &dyn Emitter, files: &[Checked]) -> String {
+    let mut out = emitter.begin();
+    let mut summary = Summary::default();
+    let mut any = false;
+    for c in files {
+        out.push_str(&emitter.file(c, !any));
+        any |= !c.diagnostics.is_empty();
+        summary.add(c);
+    }
+    out.push_str(&emitter.end(&summary));
+    out
+}
+
+/// Two files with findings (one with a fix, one with multi-byte text) around a clean one.
+#[cfg(test)]
+pub(crate) fn sample() -> Vec<Checked> {
+    use crate::diagnostic::{Applicability, Fix, Severity, Span};
+    use crate::profile::{Audience, Kind, Profile};
+    let profile = Some(Profile {
+        kind: Kind::Reply,
+        audience: Audience::EndUser,
+        kind_detected: false,
+    });
+    let file = |path: &str, text: &str, diagnostics: Vec<Diagnostic>| Checked {
+        path: path.into(),
+        text: text.into(),
+        profile,
+        diagnostics,
+        notices: vec![],
+        error: None,
+    };
+    let text = "Hi,\n\nCafé: user error, see the DNS.\n";
+    let at = |s: &str| {
+        let i = text.find(s).unwrap();
+        Span::new(i, i + s.len())
+    };
+    vec![
+        file(
+            "a.txt",
+            text,
+            vec![
+                Diagnostic {
+                    rule: "blame-language".into(),
+                    severity: Severity::Error,
+                    span: at("user error"),
+                    message: "\"user error\" blames".into(),
+                    suggestion: Some("say what happened".into()),
+                    fix: None,
+                },
+                Diagnostic {
+                    rule: "unexplained-jargon".into(),
+                    severity: Severity::Info,
+                    span: at("DNS"),
+                    message: "\"DNS\" may be unfamiliar".into(),
+                    suggestion: None,
+                    fix: Some(Fix {
+                        replacement: "DNS (the internet's address book)".into(),
+                        applicability: Applicability::Unsafe,
+                        edits: vec![],
+                    }),
+                },
+            ],
+        ),
+        file("b.txt", "All good.\n", vec![]),
+        file(
+            "c d.txt",
+            "Done.\n",
+            vec![Diagnostic {
+                rule: "missing-next-step".into(),
+                severity: Severity::Warning,
+                span: Span::empty(5),
+                message: "no next step".into(),
+                suggestion: None,
+                fix: None,
+            }],
+        ),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_in_chars_and_bytes() {
+        let t = "é\tx\nab";
+        let p = Positions::new(t);
+        let x = t.find('x').unwrap();
+        assert_eq!(p.chars(x), LineCol { line: 1, column: 3 });
+        assert_eq!(p.bytes(x), LineCol { line: 1, column: 4 });
+        assert_eq!(p.bytes(t.len()), LineCol { line: 2, column: 3 });
     }
 }

@@ -41,6 +41,16 @@ pub enum Shape {
     Require,
 }
 
+impl Shape {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Shape::Terms => "terms",
+            Shape::Glossary => "glossary",
+            Shape::Require => "require",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RuleDef {
