@@ -52,6 +52,12 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Run the language server (LSP over stdin/stdout) for editors.
+    Lsp {
+        /// Accepted because generic editor clients pass it; stdio is the only transport.
+        #[arg(long, hide = true)]
+        stdio: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -132,6 +138,7 @@ fn is_broken_pipe(e: &Error) -> bool {
 pub fn run(cli: Cli) -> Result<i32, Error> {
     match cli.command {
         Command::Check(args) => check(args),
+        Command::Lsp { .. } => Ok(crate::lsp::run()),
         Command::Rules { format } => {
             let engine = Engine::builtin()?;
             if format == InfoFormat::Json {
