@@ -31,9 +31,13 @@ fn frame(body: &[u8]) -> Vec<u8> {
 
 impl Client {
     fn start(cwd: &Path) -> Client {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_ticketlint"))
-            .arg("lsp")
-            .current_dir(cwd)
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_ticketlint"));
+        cmd.arg("lsp").current_dir(cwd);
+        Client::spawn(cmd)
+    }
+
+    fn spawn(mut cmd: Command) -> Client {
+        let mut child = cmd
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -535,4 +539,174 @@ fn exit_without_shutdown_and_requests_before_initialize() {
     c.initialize(json!({}));
     c.notify("exit", Value::Null);
     assert_eq!(c.exit_code(), 1);
+}
+
+// ---- The editor snippets in the README: the same files, and the commands they run. ----
+
+const README: &str = include_str!("../README.md");
+const NEOVIM: &str = include_str!("../editors/neovim/ticketlint.lua");
+const HELIX: &str = include_str!("../editors/helix/languages.toml");
+const EFM: &str = include_str!("../editors/efm-langserver/config.yaml");
+const EMACS: &str = include_str!("../editors/emacs/ticketlint.el");
+const VSCODE: &str = include_str!("../editors/vscode/settings.json");
+
+#[test]
+fn readme_shows_the_editor_snippets_verbatim() {
+    for (file, text) in [
+        ("editors/neovim/ticketlint.lua", NEOVIM),
+        ("editors/helix/languages.toml", HELIX),
+        ("editors/efm-langserver/config.yaml", EFM),
+        ("editors/emacs/ticketlint.el", EMACS),
+        ("editors/vscode/settings.json", VSCODE),
+    ] {
+        assert!(
+            README.contains(text.trim_end()),
+            "README.md must contain {file} verbatim (copy the file into its code block)"
+        );
+    }
+}
+
+/// The bin directory of the binary under test, for snippets that run `ticketlint` from PATH.
+fn path_with_binary() -> std::ffi::OsString {
+    let bin = Path::new(env!("CARGO_BIN_EXE_ticketlint"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let rest = std::env::var_os("PATH").unwrap_or_default();
+    std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(&rest))).unwrap()
+}
+
+/// Start the server exactly as a snippet says (`program args...`, from PATH) and go through
+/// initialize / didOpen / diagnostics / shutdown.
+fn snippet_command_serves(program: &str, args: &[&str]) {
+    assert_eq!(program, "ticketlint");
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = Command::new(program);
+    cmd.args(args).env("PATH", path_with_binary()).current_dir(dir.path());
+    let mut c = Client::spawn(cmd);
+    c.initialize(json!({}));
+    let uri = file_uri(&dir.path().join("kb.md"));
+    let diags = c.open(&uri, "markdown", "That was user error.\n");
+    assert_eq!(with_rule(&diags, "blame-language").len(), 1, "{diags}");
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn the_server_commands_in_the_snippets_work() {
+    // Neovim: cmd = { 'ticketlint', 'lsp' }
+    let nvim = regex::Regex::new(r"cmd = \{ '([^']+)', '([^']+)' \}").unwrap();
+    let m = nvim.captures(NEOVIM).expect("cmd in the Neovim snippet");
+    snippet_command_serves(&m[1], &[&m[2]]);
+    // Helix: [language-server.ticketlint] command + args.
+    let helix: toml::Value = toml::from_str(HELIX).unwrap();
+    let server = &helix["language-server"]["ticketlint"];
+    let args: Vec<&str> = server["args"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    assert!(
+        helix["language"][0]["language-servers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s.as_str() == Some("ticketlint"))
+    );
+    snippet_command_serves(server["command"].as_str().unwrap(), &args);
+    // VS Code (Generic LSP Client): glspc.server.command + commandArguments.
+    let vscode: Value = serde_json::from_str(VSCODE).unwrap();
+    let args: Vec<&str> = vscode["glspc.server.commandArguments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    snippet_command_serves(vscode["glspc.server.command"].as_str().unwrap(), &args);
+    // Emacs (Eglot): ("ticketlint" "lsp").
+    let eglot = regex::Regex::new(r#"\. \("([^"]+)" "([^"]+)"\)"#).unwrap();
+    let m = eglot.captures(EMACS).expect("server program in the Emacs snippet");
+    snippet_command_serves(&m[1], &[&m[2]]);
+}
+
+/// efm-langserver's `lint-command` run as efm runs it (`${INPUT}` replaced by the file name, the
+/// buffer on stdin, through `sh -c`), its output read with the snippet's `lint-formats`.
+#[test]
+fn the_efm_lint_command_and_formats_work() {
+    let line = EFM
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("lint-command: "))
+        .expect("lint-command");
+    let command = line.trim_matches('\'');
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("kb article.md");
+    let shell_quoted = format!("'{}'", input.display());
+    let text = "# VPN\n\nCafé: that was user error. Please restart your laptop.\n";
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg(command.replace("${INPUT}", &shell_quoted))
+        .env("PATH", path_with_binary())
+        .current_dir(dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let out = String::from_utf8(out.stdout).unwrap();
+    // `%f:%l:%c: %trror: %m` and the warning/info variants, as one regex.
+    let formats: Vec<&str> = EFM
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("- '"))
+        .map(|l| l.trim_end_matches('\''))
+        .collect();
+    assert_eq!(
+        formats,
+        ["%f:%l:%c: %trror: %m", "%f:%l:%c: %tarning: %m", "%f:%l:%c: %tnfo: %m"]
+    );
+    let efm = regex::Regex::new(r"^(.+):(\d+):(\d+): ([ewi])(?:rror|arning|nfo): (.+)$").unwrap();
+    let hits: Vec<_> = out.lines().filter_map(|l| efm.captures(l)).collect();
+    assert_eq!(hits.len(), out.lines().count(), "every line matches a format: {out}");
+    let blame = hits.iter().find(|c| c[5].ends_with("[blame-language]")).expect(&out);
+    assert_eq!(&blame[1], input.to_str().unwrap());
+    assert_eq!((&blame[2], &blame[4]), ("3", "w"));
+    // Byte column, as `%c` expects: "Café: that was " is 16 bytes.
+    assert_eq!(&blame[3], "17");
+}
+
+/// efm-langserver itself (when installed) with the README config: it runs the lint command
+/// and publishes ticketlint's findings.
+#[test]
+fn efm_langserver_publishes_findings_with_the_readme_config() {
+    if Command::new("efm-langserver").arg("-v").output().is_err() {
+        eprintln!("skipped: efm-langserver not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.yaml");
+    std::fs::write(&config, EFM).unwrap();
+    let path = dir.path().join("kb.md");
+    let text = "# VPN\n\nThat was user error. Please restart your laptop.\n";
+    std::fs::write(&path, text).unwrap();
+    let mut cmd = Command::new("efm-langserver");
+    cmd.arg("-c")
+        .arg(&config)
+        .env("PATH", path_with_binary())
+        .current_dir(dir.path());
+    let mut c = Client::spawn(cmd);
+    c.initialize(json!({}));
+    let uri = file_uri(&path);
+    let diags = c.open(&uri, "markdown", text);
+    let diags = if diags["diagnostics"].as_array().unwrap().is_empty() {
+        c.diagnostics(&uri) // efm may publish an empty set first
+    } else {
+        diags
+    };
+    let all = diags["diagnostics"].as_array().unwrap();
+    let blame = all
+        .iter()
+        .find(|d| d["message"].as_str().unwrap().contains("[blame-language]"))
+        .unwrap_or_else(|| panic!("{diags}"));
+    assert_eq!(blame["range"]["start"], json!({"line": 2, "character": 9}));
+    assert_eq!(blame["severity"], 2);
 }
