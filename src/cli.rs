@@ -215,6 +215,8 @@ fn write_stdout(s: &str) -> Result<(), Error> {
 
 /// Settings and engines, loaded once per config file.
 struct Configs {
+    /// Total bytes this run will check (sizes the automaton).
+    workload: u64,
     select: Option<Vec<String>>,
     ignore: Vec<String>,
     by_path: HashMap<Option<PathBuf>, Arc<(Settings, Engine)>>,
@@ -234,7 +236,7 @@ impl Configs {
             settings.select = self.select.clone();
         }
         settings.ignore.extend(self.ignore.iter().cloned());
-        let engine = Engine::new(&settings)?;
+        let engine = Engine::with_workload(&settings, self.workload)?;
         let loaded = Arc::new((settings, engine));
         self.by_path.insert(config, loaded.clone());
         Ok(loaded)
@@ -260,6 +262,7 @@ enum Job {
 
 fn check(args: CheckArgs) -> Result<i32, Error> {
     let mut configs = Configs {
+        workload: 0,
         select: args.select.clone(),
         ignore: args.ignore.clone(),
         by_path: HashMap::new(),
@@ -300,6 +303,17 @@ fn check(args: CheckArgs) -> Result<i32, Error> {
     }
     jobs.extend(file_paths.into_iter().map(Job::File));
 
+    // A DFA pays off over many files; for one big file its memory is not worth the time saved.
+    configs.workload = if jobs.len() < 2 {
+        0
+    } else {
+        jobs.iter()
+            .map(|j| match j {
+                Job::Stdin { bytes, .. } => bytes.len() as u64,
+                Job::File(p) => std::fs::metadata(p).map_or(0, |m| m.len()),
+            })
+            .sum()
+    };
     // Resolve each job's config (and compile its engine) up front: config errors stop the run.
     let mut loaded = Vec::with_capacity(jobs.len());
     for job in &jobs {

@@ -61,8 +61,9 @@ pub struct Document<'a> {
     pub masked: String,
     /// Headings, paragraphs, list items and table cells, in document order.
     pub blocks: Vec<Block>,
-    /// Sentences of the prose, in order, trimmed, non-overlapping.
-    pub sentences: Vec<Span>,
+    /// Sentences of the prose, in order, trimmed, non-overlapping: computed on first use
+    /// (only sentence-level rules need them), once.
+    sentences: std::sync::OnceLock<Vec<Span>>,
     pub front_matter: FrontMatter,
 }
 
@@ -73,31 +74,37 @@ impl<'a> Document<'a> {
             InputFormat::Markdown => markdown::parse(text),
         };
         let masked = mask.finish();
-        let sentences = segment::sentences(&masked, &blocks);
         Document {
             text,
             format,
             masked,
             blocks,
-            sentences,
+            sentences: std::sync::OnceLock::new(),
             front_matter,
         }
     }
 
+    /// Sentences of the prose, in order, trimmed, non-overlapping.
+    pub fn sentences(&self) -> &[Span] {
+        self.sentences
+            .get_or_init(|| segment::sentences(&self.masked, &self.blocks))
+    }
+
     /// Index of the sentence containing `offset`, if any.
     pub fn sentence_at(&self, offset: usize) -> Option<usize> {
-        let i = self.sentences.partition_point(|s| s.end <= offset);
-        (i < self.sentences.len() && self.sentences[i].start <= offset).then_some(i)
+        let sentences = self.sentences();
+        let i = sentences.partition_point(|s| s.end <= offset);
+        (i < sentences.len() && sentences[i].start <= offset).then_some(i)
     }
 
     /// End offset of the last prose block (where a missing closing belongs).
     pub fn end_of_prose(&self) -> usize {
-        self.sentences.last().map(|s| s.end).unwrap_or(0)
+        self.sentences().last().map(|s| s.end).unwrap_or(0)
     }
 
     /// Start offset of the first prose (where a missing opening belongs).
     pub fn start_of_prose(&self) -> usize {
-        self.sentences.first().map(|s| s.start).unwrap_or(0)
+        self.sentences().first().map(|s| s.start).unwrap_or(0)
     }
 }
 
@@ -191,9 +198,11 @@ impl Mask {
 
     /// Start with everything hidden (newlines kept).
     pub fn hidden(text: &str) -> Self {
-        Mask {
-            bytes: text.bytes().map(|b| if b == b'\n' { b'\n' } else { b' ' }).collect(),
+        let mut bytes = vec![b' '; text.len()];
+        for i in memchr::memchr_iter(b'\n', text.as_bytes()) {
+            bytes[i] = b'\n';
         }
+        Mask { bytes }
     }
 
     /// Blank `[start, end)` (newlines kept). Callers pass char-boundary offsets.

@@ -235,7 +235,7 @@ mod tests {
     #[test]
     fn list_items_are_blocks() {
         let d = Document::parse("Steps:\n1. Open it\n2. Close it\n", InputFormat::Text);
-        let s: Vec<&str> = d.sentences.iter().map(|s| &d.text[s.start..s.end]).collect();
+        let s: Vec<&str> = d.sentences().iter().map(|s| &d.text[s.start..s.end]).collect();
         assert_eq!(s, ["Steps:", "Open it", "Close it"]);
     }
 }

@@ -38,46 +38,50 @@ pub fn sentences(masked: &str, blocks: &[Block]) -> Vec<Span> {
     out
 }
 
-/// Split `[start, end)` at blank lines and sentence punctuation.
+/// Split `[start, end)` at blank lines and sentence punctuation. Jumps between candidate bytes
+/// with memchr (SIMD) rather than looking at every byte.
 fn split_run(masked: &str, start: usize, end: usize, out: &mut Vec<Span>) {
     let bytes = masked.as_bytes();
+    let run = &bytes[..end];
     let mut s = start;
     let mut i = start;
     while i < end {
-        let b = bytes[i];
+        let next_nl = memchr::memchr(b'\n', &run[i..]).map(|k| i + k);
+        let next_p = memchr::memchr3(b'.', b'!', b'?', &run[i..]).map(|k| i + k);
+        let at = match (next_nl, next_p) {
+            (Some(a), Some(b)) => a.min(b),
+            (Some(a), None) | (None, Some(a)) => a,
+            (None, None) => break,
+        };
+        let b = bytes[at];
         if b == b'\n' {
             // Blank line (only spaces/tabs/CR between two newlines) ends a sentence.
-            let mut j = i + 1;
+            let mut j = at + 1;
             while j < end && matches!(bytes[j], b' ' | b'\t' | b'\r') {
                 j += 1;
             }
             if j < end && bytes[j] == b'\n' {
-                push_trimmed(masked, s, i, out);
+                push_trimmed(masked, s, at, out);
                 s = j;
-                i = j;
-                continue;
             }
-        } else if matches!(b, b'.' | b'!' | b'?') {
-            let mut j = i + 1;
-            // Runs of punctuation ("?!", "...") and closing quotes/brackets stay in the sentence.
-            while j < end && matches!(bytes[j], b'.' | b'!' | b'?' | b'"' | b'\'' | b')' | b']') {
-                j += 1;
-            }
-            // Closing curly quotes (3 bytes each).
-            while j + 3 <= end && (&bytes[j..j + 3] == "”".as_bytes() || &bytes[j..j + 3] == "’".as_bytes()) {
-                j += 3;
-            }
-            let at_ws = j >= end || matches!(bytes[j], b' ' | b'\t' | b'\r' | b'\n');
-            if at_ws && !(b == b'.' && is_abbreviation(masked, s, i, j, end)) {
-                push_trimmed(masked, s, j, out);
-                s = j;
-                i = j;
-                continue;
-            }
-            i = j;
+            i = j.max(at + 1);
             continue;
         }
-        i += 1;
+        let mut j = at + 1;
+        // Runs of punctuation ("?!", "...") and closing quotes/brackets stay in the sentence.
+        while j < end && matches!(bytes[j], b'.' | b'!' | b'?' | b'"' | b'\'' | b')' | b']') {
+            j += 1;
+        }
+        // Closing curly quotes (3 bytes each).
+        while j + 3 <= end && (&bytes[j..j + 3] == "\u{201d}".as_bytes() || &bytes[j..j + 3] == "\u{2019}".as_bytes()) {
+            j += 3;
+        }
+        let at_ws = j >= end || matches!(bytes[j], b' ' | b'\t' | b'\r' | b'\n');
+        if at_ws && !(b == b'.' && is_abbreviation(masked, s, at, j, end)) {
+            push_trimmed(masked, s, j, out);
+            s = j;
+        }
+        i = j;
     }
     push_trimmed(masked, s, end, out);
 }
@@ -107,11 +111,17 @@ fn is_abbreviation(masked: &str, run_start: usize, dot: usize, after: usize, end
 }
 
 fn push_trimmed(masked: &str, start: usize, end: usize, out: &mut Vec<Span>) {
-    let slice = &masked[start..end];
-    let lead = slice.len() - slice.trim_start().len();
-    let trail = slice.len() - slice.trim_end().len();
-    if lead + trail < slice.len() {
-        out.push(Span::new(start + lead, end - trail));
+    let b = masked.as_bytes();
+    let (mut s, mut e) = (start, end);
+    // ASCII whitespace only: other (Unicode) whitespace is kept, which only widens a span.
+    while s < e && b[s].is_ascii_whitespace() {
+        s += 1;
+    }
+    while e > s && b[e - 1].is_ascii_whitespace() {
+        e -= 1;
+    }
+    if s < e {
+        out.push(Span::new(s, e));
     }
 }
 

@@ -298,7 +298,7 @@ impl CompiledRequire {
             return true;
         }
         for regex_pass in [false, true] {
-            for (i, s) in doc.sentences.iter().enumerate() {
+            for (i, s) in doc.sentences().iter().enumerate() {
                 let sentence = &doc.masked[s.start..s.end];
                 let matched = self.cues.iter().any(|groups| {
                     groups

@@ -60,7 +60,7 @@ impl CompiledTerm {
         if !self.sentence_has.is_empty() || !self.sentence_lacks.is_empty() {
             let sentence = match doc.sentence_at(span.start) {
                 Some(i) => {
-                    let s = doc.sentences[i];
+                    let s = doc.sentences()[i];
                     text[s.start..s.end].to_lowercase()
                 }
                 None => String::new(),
