@@ -3,7 +3,7 @@
 
 use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
-use crate::document::{Document, InputFormat};
+use crate::document::{Document, InputFormat, email};
 use crate::engine::Engine;
 use crate::error::Error;
 use crate::profile::{Audience, Kind, Profile};
@@ -11,7 +11,7 @@ use crate::source::{Decoded, decode};
 use std::path::{Path, PathBuf};
 
 /// Extensions checked when walking a directory (files named explicitly are always checked).
-pub const EXTENSIONS: &[&str] = &["md", "markdown", "txt", "text", "eml"];
+pub const EXTENSIONS: &[&str] = &["md", "markdown", "txt", "text", "eml", "html", "htm"];
 
 /// Expand the given paths: files as they are, directories walked recursively honouring
 /// `.gitignore`/`.ignore` (hidden files skipped), in sorted order.
@@ -108,6 +108,8 @@ pub fn check_bytes(
     let format = overrides
         .input_format
         .unwrap_or_else(|| InputFormat::from_path(&name_path.to_string_lossy()));
+    // A transfer-encoded e-mail body is checked decoded; its spans then refer to that text.
+    let (text, format) = email::decoded_body(text, format);
     let doc = Document::parse(&text, format);
     let (glob_kind, glob_audience) = settings.profile_for(name_path);
     let given = overrides.kind.or(glob_kind).or(doc.front_matter.kind);

@@ -3,6 +3,8 @@
 //! signatures, markup) is blanked to spaces (newlines kept). Rules scan the masked text, so a
 //! match offset is an offset into the original input with no re-location step.
 
+pub mod email;
+pub mod html;
 pub mod markdown;
 pub mod plain;
 pub mod segment;
@@ -17,16 +19,22 @@ pub enum InputFormat {
     Text,
     /// CommonMark + GFM tables; code, URLs, HTML and front matter skipped.
     Markdown,
+    /// HTML text content; tags, attributes, comments, code, scripts and styles skipped.
+    Html,
+    /// An RFC 5322 message (`.eml`): headers skipped, the body read as text or HTML.
+    Email,
 }
 
 impl InputFormat {
     /// Choose by file extension; anything unknown is read as text.
     pub fn from_path(path: &str) -> Self {
         let lower = path.to_ascii_lowercase();
-        if lower.ends_with(".md") || lower.ends_with(".markdown") || lower.ends_with(".mdown") {
-            InputFormat::Markdown
-        } else {
-            InputFormat::Text
+        let ext = lower.rsplit_once('.').map_or("", |(_, e)| e);
+        match ext {
+            "md" | "markdown" | "mdown" => InputFormat::Markdown,
+            "html" | "htm" => InputFormat::Html,
+            "eml" => InputFormat::Email,
+            _ => InputFormat::Text,
         }
     }
 }
@@ -71,6 +79,8 @@ impl<'a> Document<'a> {
         let (mask, blocks, front_matter) = match format {
             InputFormat::Text => plain::parse(text),
             InputFormat::Markdown => markdown::parse(text),
+            InputFormat::Html => html::parse(text),
+            InputFormat::Email => email::parse(text),
         };
         let masked = mask.finish();
         let sentences = segment::sentences(&masked, &blocks);
@@ -152,6 +162,35 @@ impl Mask {
                 *b = b' ';
             }
         }
+    }
+
+    /// Write `s` at `at` over hidden bytes (decoded HTML entities, line breaks implied by markup).
+    /// The masked copy may then differ from the original at those bytes; offsets do not move.
+    pub fn write(&mut self, at: usize, s: &str) {
+        if let Some(dst) = self.bytes.get_mut(at..at + s.len()) {
+            dst.copy_from_slice(s.as_bytes());
+        }
+    }
+
+    /// Put the mask of `inner` (built for `text[at..at + inner length]`) in place at `at`.
+    pub fn splice(&mut self, at: usize, inner: Mask) {
+        let end = (at + inner.bytes.len()).min(self.bytes.len());
+        self.bytes[at..end].copy_from_slice(&inner.bytes[..end - at]);
+    }
+
+    /// Hide every byte that `other`, a mask built over this mask's current text (a second
+    /// pass), hid.
+    pub fn hide_where_hidden(&mut self, other: &Mask) {
+        for (b, &o) in self.bytes.iter_mut().zip(&other.bytes) {
+            if o == b' ' {
+                *b = b' ';
+            }
+        }
+    }
+
+    /// The masked bytes so far, as text (for a second pass over the prose).
+    pub fn as_str(&self) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(&self.bytes)
     }
 
     /// Copy `[start, end)` back from the original.
