@@ -3,7 +3,7 @@
 
 use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
-use crate::document::{Document, InputFormat, email};
+use crate::document::{Document, InputFormat, directives, email};
 use crate::engine::Engine;
 use crate::error::Error;
 use crate::profile::{Audience, Kind, Profile};
@@ -59,6 +59,8 @@ pub struct Overrides {
     pub kind: Option<Kind>,
     pub audience: Option<Audience>,
     pub input_format: Option<InputFormat>,
+    /// Report directives that suppressed nothing (`unused-disable`).
+    pub report_unused_disables: bool,
 }
 
 /// The outcome of checking one input.
@@ -120,6 +122,11 @@ pub fn check_bytes(
         .or(doc.front_matter.audience)
         .unwrap_or(Audience::EndUser);
     let diagnostics = engine.check(&doc, kind, audience);
+    let (mut diagnostics, unused) = directives::apply(&doc.directives, text.len(), diagnostics);
+    if overrides.report_unused_disables && !unused.is_empty() {
+        diagnostics.extend(unused);
+        diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
+    }
     drop(doc);
     Checked {
         path: name.into(),

@@ -3,6 +3,7 @@
 //! signatures, markup) is blanked to spaces (newlines kept). Rules scan the masked text, so a
 //! match offset is an offset into the original input with no re-location step.
 
+pub mod directives;
 pub mod email;
 pub mod html;
 pub mod markdown;
@@ -72,16 +73,23 @@ pub struct Document<'a> {
     /// Sentences of the prose, in order, trimmed, non-overlapping.
     pub sentences: Vec<Span>,
     pub front_matter: FrontMatter,
+    /// Inline `ticketlint-disable` / `-enable` / `-disable-next-line` directives, in order.
+    pub directives: Vec<directives::Directive>,
 }
 
 impl<'a> Document<'a> {
     pub fn parse(text: &'a str, format: InputFormat) -> Self {
-        let (mask, blocks, front_matter) = match format {
+        let (mut mask, blocks, front_matter) = match format {
             InputFormat::Text => plain::parse(text),
             InputFormat::Markdown => markdown::parse(text),
             InputFormat::Html => html::parse(text),
             InputFormat::Email => email::parse(text),
         };
+        let directives = directives::parse(text, format);
+        for d in &directives {
+            // Plain-text directive lines are not prose (comments are hidden already).
+            mask.hide(d.span.start, d.span.end);
+        }
         let masked = mask.finish();
         let sentences = segment::sentences(&masked, &blocks);
         Document {
@@ -91,6 +99,7 @@ impl<'a> Document<'a> {
             blocks,
             sentences,
             front_matter,
+            directives,
         }
     }
 
