@@ -120,6 +120,22 @@ impl<'a> Document<'a> {
     }
 }
 
+fn output_intro() -> &'static regex::Regex {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        regex::Regex::new(r"(?i)\b(?:errors?|messages?|output|logs?|exception|stack trace|returns|returned|displays|displayed|shows|says|reads)\b")
+            .expect("valid regex")
+    })
+}
+
+/// Does this line or paragraph introduce quoted program output ("you receive the following
+/// error message:", "You may receive the following error while browsing the site.")? A quote
+/// after it is someone else's words, not the writer's prose.
+pub fn introduces_output(intro: &str) -> bool {
+    let t = intro.trim_end().trim_end_matches(['*', '_']).trim_end();
+    (t.ends_with(':') || t.contains("following")) && output_intro().is_match(t)
+}
+
 fn url_or_email() -> &'static regex::Regex {
     static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     RE.get_or_init(|| {
