@@ -8,7 +8,9 @@
 //! long paragraph. Other block quotes (callouts such as "> [!NOTE]" or "> Note:") are prose.
 //! Also skipped: a single emphasised token right after "type", "enter" or "run" (a command the
 //! reader types: "type **services.msc**"), and DocFX markup (`[!INCLUDE [title](path)]`,
-//! `[!VIDEO url]`, `[!div ...]`, `:::image ... :::` and other `:::` directives).
+//! `[!VIDEO url]`, `[!div ...]`, `:::image ... :::` and other `:::` directives), and
+//! abbreviation definitions (`*[HTML]: Hyper Text Markup Language` and the lines continuing
+//! them), which Markdown extensions turn into tooltips rather than text.
 
 use super::{Block, BlockKind, FrontMatter, Mask};
 use crate::diagnostic::Span;
@@ -146,9 +148,30 @@ pub fn parse(text: &str) -> (Mask, Vec<Block>, FrontMatter) {
             mask.hide(m.start(), m.end());
         }
     }
+    if memchr::memmem::find(text.as_bytes(), b"*[").is_some() {
+        hide_abbreviation_definitions(text, &mut mask);
+    }
     super::hide_urls(text, &mut mask);
     blocks.sort_by_key(|b| (b.span.start, std::cmp::Reverse(b.span.end)));
     (mask, blocks, front)
+}
+
+/// Hide `*[ABBR]: definition` lines and their non-blank continuation lines.
+fn hide_abbreviation_definitions(text: &str, mask: &mut Mask) {
+    let mut in_def = false;
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim_start();
+        if t.starts_with("*[") && t.find("]:").is_some_and(|i| !t[2..i].contains(['[', '\n'])) {
+            in_def = true;
+        } else if t.trim().is_empty() {
+            in_def = false;
+        }
+        if in_def {
+            mask.hide(start, start + line.len());
+        }
+        start += line.len();
+    }
 }
 
 /// A block quote that is a callout ("> [!NOTE]", "> **Note**", "> Note:"): the writer's prose.
@@ -224,6 +247,12 @@ mod tests {
             prose(t),
             "Select Start , type , and then select Run as admin . Select Add ( )."
         );
+    }
+
+    #[test]
+    fn hides_abbreviation_definitions() {
+        let t = "The DNS works.\n\n*[DNS]: Domain Name System, the\nname lookup service\n*[VPN]: private network\n\nDone.\n";
+        assert_eq!(prose(t), "The DNS works. Done.");
     }
 
     #[test]
