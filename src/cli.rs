@@ -101,6 +101,9 @@ pub struct CheckArgs {
     /// Worker threads (default: the number of CPUs).
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Report each inline `ticketlint-disable` directive that suppressed nothing (`unused-disable`).
+    #[arg(long)]
+    pub report_unused_disables: bool,
 }
 
 /// Entry point for `main.rs`: parse arguments, run, and return the exit code.
@@ -272,6 +275,7 @@ fn check(args: CheckArgs) -> Result<i32, Error> {
         kind: args.kind,
         audience: args.audience,
         input_format: args.input_format,
+        report_unused_disables: args.report_unused_disables,
     };
     let mut paths = args.paths.clone();
     if paths.is_empty() {

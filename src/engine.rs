@@ -493,8 +493,8 @@ impl Engine {
         match best {
             Some((i, &s)) if s > 0 => Kind::ALL[i],
             _ => match doc.format {
-                InputFormat::Markdown => Kind::Kb,
-                InputFormat::Text => Kind::Reply,
+                InputFormat::Markdown | InputFormat::Html => Kind::Kb,
+                InputFormat::Text | InputFormat::Email => Kind::Reply,
             },
         }
     }

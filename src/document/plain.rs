@@ -1,7 +1,8 @@
 //! Plain text and e-mail replies.
 //!
 //! Skipped (masked): quoted lines (`>`) unless the writer introduces them as a relayed
-//! statement (a line ending in ":" that is not an attribution, e.g. "From the network team:"), the attribution line before quoted history
+//! statement (a line ending in ":" that is not an attribution nor an introduction of program
+//! output such as "you see this error message:", e.g. "From the network team:"), the attribution line before quoted history
 //! ("On Tue, Jan 5, Pat wrote:", localised "Am … schrieb", "Le … a écrit"), Outlook header
 //! blocks ("From:" followed by "Sent:"/"Date:") and "-----Original Message-----" with
 //! everything after them, everything after a signature delimiter (`-- `), a closing sign-off
@@ -118,6 +119,7 @@ pub fn parse(text: &str) -> (Mask, Vec<Block>, FrontMatter) {
             t.ends_with(':')
                 && !attribution().is_match(l)
                 && !["wrote", "said", "writes", "says"].iter().any(|w| lower.contains(w))
+                && !super::introduces_output(t)
         });
         if introduced {
             relayed.extend(start..i);
@@ -212,6 +214,8 @@ mod tests {
         );
         let t = "Pat said:\n> my DNS is broken\n";
         assert_eq!(prose(t), "Pat said:");
+        let t = "You may see this error message:\n> DNS lookup failed\n";
+        assert_eq!(prose(t), "You may see this error message:");
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! together on a large corpus): a sentence ends at `.`, `!` or `?` followed by whitespace,
 //! at a blank line, or at a block boundary. Abbreviations common in IT text ("e.g.", "i.e.",
 //! "etc.", "approx.", "3 p.m.") and dots inside tokens (versions like 2.4.1, file names like
-//! setup.exe) do not end a sentence.
+//! setup.exe) do not end a sentence; "etc." does when a capital follows ("…, etc. We will").
 
 use super::Block;
 use crate::diagnostic::Span;
@@ -99,15 +99,20 @@ fn is_abbreviation(masked: &str, run_start: usize, dot: usize, after: usize, end
         return true; // an initial: "J. Smith"
     }
     let lower = token.to_ascii_lowercase();
-    if ABBREVIATIONS.contains(&lower.as_str()) {
-        return true;
-    }
-    // A lowercase word after the dot continues the sentence ("approx. two hours").
     let mut k = after;
     while k < end && matches!(bytes[k], b' ' | b'\t') {
         k += 1;
     }
-    k < end && bytes[k].is_ascii_lowercase()
+    let next_lower = k < end && bytes[k].is_ascii_lowercase();
+    // "etc." often ends a list and the sentence: a capital after it starts a new one.
+    if lower == "etc" {
+        return !(k < end && bytes[k].is_ascii_uppercase());
+    }
+    if ABBREVIATIONS.contains(&lower.as_str()) {
+        return true;
+    }
+    // A lowercase word after the dot continues the sentence ("approx. two hours").
+    next_lower
 }
 
 fn push_trimmed(masked: &str, start: usize, end: usize, out: &mut Vec<Span>) {
@@ -163,6 +168,54 @@ mod tests {
         assert_eq!(
             split("He said \"stop.\" Then left."),
             ["He said \"stop.\"", "Then left."]
+        );
+    }
+
+    #[test]
+    fn it_abbreviations_do_not_split() {
+        assert_eq!(
+            split("Clear the cache, i.e. the temp folder. Then sign in."),
+            ["Clear the cache, i.e. the temp folder.", "Then sign in."]
+        );
+        assert_eq!(
+            split("It takes approx. 20 minutes. Please wait."),
+            ["It takes approx. 20 minutes.", "Please wait."]
+        );
+        assert_eq!(
+            split("Use a browser, e.g. Edge or Firefox. Then sign in."),
+            ["Use a browser, e.g. Edge or Firefox.", "Then sign in."]
+        );
+        assert_eq!(
+            split("We restart at 3 p.m. on Friday. Save your work."),
+            ["We restart at 3 p.m. on Friday.", "Save your work."]
+        );
+        assert_eq!(
+            split("Back by 10 a.m. tomorrow. Thanks."),
+            ["Back by 10 a.m. tomorrow.", "Thanks."]
+        );
+    }
+
+    #[test]
+    fn versions_and_file_names_end_sentences_only_at_the_end() {
+        assert_eq!(
+            split("Update to 2.4.1 today. Run setup.exe as admin. Then open config.json."),
+            [
+                "Update to 2.4.1 today.",
+                "Run setup.exe as admin.",
+                "Then open config.json."
+            ]
+        );
+        assert_eq!(
+            split("We installed version 10.2. It works."),
+            ["We installed version 10.2.", "It works."]
+        );
+    }
+
+    #[test]
+    fn etc_ends_a_sentence_before_a_capital() {
+        assert_eq!(
+            split("Bring the laptop, charger, etc. We will set it up."),
+            ["Bring the laptop, charger, etc.", "We will set it up."]
         );
     }
 }
