@@ -5,7 +5,7 @@
 
 use crate::config::{self, FailOn, Settings};
 use crate::document::InputFormat;
-use crate::emit::{self, Format, Summary, rule_info::InfoFormat};
+use crate::emit::{self, Emitter, Format, Summary, rule_info::InfoFormat};
 use crate::engine::Engine;
 use crate::error::Error;
 use crate::profile::{Audience, Kind};
@@ -104,6 +104,15 @@ pub struct CheckArgs {
     /// Report each inline `ticketlint-disable` directive that suppressed nothing (`unused-disable`).
     #[arg(long)]
     pub report_unused_disables: bool,
+    /// Apply safe fixes in place, then print the findings that remain (stdin: print the fixed text).
+    #[arg(long)]
+    pub fix: bool,
+    /// Also apply unsafe fixes: rewordings and explanations to read before sending (with --fix or --diff).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print a unified diff of what --fix would change and change nothing; exit 1 if anything would change.
+    #[arg(long)]
+    pub diff: bool,
 }
 
 /// Entry point for `main.rs`: parse arguments, run, and return the exit code.
@@ -354,6 +363,10 @@ fn check(args: CheckArgs) -> Result<i32, Error> {
     };
     let emitter = emit::emitter(args.format, color, emit::rules_of(loaded.iter().map(|l| &l.1)));
 
+    if args.fix || args.diff || args.unsafe_fixes {
+        return fix_mode(&args, jobs, loaded, overrides, emitter.as_ref(), fail_on, errors);
+    }
+
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let io = |e: std::io::Error| Error::Io {
@@ -446,5 +459,49 @@ fn check(args: CheckArgs) -> Result<i32, Error> {
         1
     } else {
         0
+    })
+}
+
+/// `--fix` / `--unsafe-fixes` / `--diff`: hand the run to the fix driver.
+fn fix_mode(
+    args: &CheckArgs,
+    jobs: Vec<Job>,
+    loaded: Vec<Arc<(Settings, Engine)>>,
+    overrides: Overrides,
+    emitter: &dyn Emitter,
+    fail_on: FailOn,
+    errors: Vec<Error>,
+) -> Result<i32, Error> {
+    if !args.fix && !args.diff {
+        return Err(Error::Usage("--unsafe-fixes needs --fix or --diff".into()));
+    }
+    let threads = args
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
+    let inputs = jobs
+        .into_iter()
+        .map(|j| match j {
+            Job::Stdin { name, name_path, bytes } => crate::fix::Input::Stdin { name, name_path, bytes },
+            Job::File(p) => crate::fix::Input::File(p),
+        })
+        .collect();
+    crate::fix::run(crate::fix::Run {
+        mode: crate::fix::Mode {
+            level: if args.unsafe_fixes {
+                crate::diagnostic::Applicability::Unsafe
+            } else {
+                crate::diagnostic::Applicability::Safe
+            },
+            diff: args.diff,
+        },
+        inputs,
+        loaded,
+        overrides,
+        roots: args.paths.clone(),
+        emitter,
+        fail_on,
+        threads,
+        errors,
     })
 }

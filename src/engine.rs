@@ -608,7 +608,8 @@ impl Engine {
                     if !t.passes(doc, c.span) {
                         continue;
                     }
-                    let fix = t.replacement.as_ref().map(|r| Fix {
+                    let replacement = t.replacement.as_ref().filter(|_| t.fix_applies(doc, c.span));
+                    let fix = replacement.map(|r| Fix {
                         replacement: r.clone(),
                         applicability: t.applicability,
                         edits: vec![Edit {
