@@ -34,6 +34,28 @@ fn list_marker() -> &'static Regex {
     RE.get_or_init(|| Regex::new(r"^\s*(?:[-*•+]|\d{1,3}[.)])\s+").expect("valid regex"))
 }
 
+/// "Name: value" with a short header-like name (From, Sent, To, Cc, Subject, Date, Reply-To...).
+fn is_header_line(l: &str) -> bool {
+    let t = l.trim();
+    let Some((name, _)) = t.split_once(':') else {
+        return false;
+    };
+    let name = name.trim_matches('*');
+    [
+        "from",
+        "sent",
+        "to",
+        "cc",
+        "bcc",
+        "subject",
+        "date",
+        "reply-to",
+        "importance",
+        "attachments",
+    ]
+    .contains(&name.to_ascii_lowercase().as_str())
+}
+
 /// Parse plain text into a mask and blocks.
 pub fn parse(text: &str) -> (Mask, Vec<Block>, FrontMatter) {
     let mut mask = Mask::visible(text);
@@ -68,7 +90,9 @@ pub fn parse(text: &str) -> (Mask, Vec<Block>, FrontMatter) {
             cut = i;
             break;
         }
-        if (t.starts_with("From:") || t.starts_with("*From:*"))
+        if i > 0
+            && (0..i).any(|j| !line(j).trim().is_empty())
+            && (t.starts_with("From:") || t.starts_with("*From:*"))
             && i + 1 < lines.len()
             && ["Sent:", "Date:", "*Sent:*", "To:"]
                 .iter()
@@ -76,6 +100,23 @@ pub fn parse(text: &str) -> (Mask, Vec<Block>, FrontMatter) {
         {
             cut = i;
             break;
+        }
+    }
+    // A header block at the very top ("From: / Sent: / To: / Subject:" of a printed or
+    // forwarded message) is the message's own envelope: hide those lines, keep the body.
+    let mut top_header_end = 0;
+    {
+        let first = (0..lines.len()).find(|&j| !line(j).trim().is_empty());
+        if let Some(f) = first
+            && line(f).trim_start().starts_with("From:")
+        {
+            let mut j = f;
+            while j < lines.len() && is_header_line(line(j)) {
+                j += 1;
+            }
+            if j - f >= 2 {
+                top_header_end = j;
+            }
         }
     }
     // A sign-off near the end: hide the few short lines after it (name, title, phone).
@@ -138,6 +179,10 @@ pub fn parse(text: &str) -> (Mask, Vec<Block>, FrontMatter) {
     };
     for (i, &(s, _)) in lines.iter().enumerate().take(cut) {
         let l = line(i);
+        if i < top_header_end {
+            mask.hide(s, s + l.len());
+            continue;
+        }
         let e = s + l.len();
         let t = l.trim_start();
         if t.starts_with('>') {
@@ -216,6 +261,12 @@ mod tests {
         assert_eq!(prose(t), "Pat said:");
         let t = "You may see this error message:\n> DNS lookup failed\n";
         assert_eq!(prose(t), "You may see this error message:");
+    }
+
+    #[test]
+    fn header_block_at_top_is_hidden_but_body_kept() {
+        let t = "From: IT Help Desk\nSent: Monday\nTo: Pat\nSubject: Request 42\n\nPlease review the request below.\n";
+        assert_eq!(prose(t), "Please review the request below.");
     }
 
     #[test]
