@@ -5,7 +5,7 @@
 
 use crate::config::{self, FailOn, Settings};
 use crate::document::InputFormat;
-use crate::emit::{self, Format, Summary, rule_info::InfoFormat};
+use crate::emit::{self, Emitter, Format, Summary, rule_info::InfoFormat};
 use crate::engine::Engine;
 use crate::error::Error;
 use crate::profile::{Audience, Kind};
@@ -107,6 +107,18 @@ pub struct CheckArgs {
     /// Worker threads (default: the number of CPUs).
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Report each inline `ticketlint-disable` directive that suppressed nothing (`unused-disable`).
+    #[arg(long)]
+    pub report_unused_disables: bool,
+    /// Apply safe fixes in place, then print the findings that remain (stdin: print the fixed text).
+    #[arg(long)]
+    pub fix: bool,
+    /// Also apply unsafe fixes: rewordings and explanations to read before sending (with --fix or --diff).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print a unified diff of what --fix would change and change nothing; exit 1 if anything would change.
+    #[arg(long)]
+    pub diff: bool,
 }
 
 /// Entry point for `main.rs`: parse arguments, run, and return the exit code.
@@ -222,6 +234,8 @@ fn write_stdout(s: &str) -> Result<(), Error> {
 
 /// Settings and engines, loaded once per config file.
 struct Configs {
+    /// Total bytes this run will check (sizes the automaton).
+    workload: u64,
     select: Option<Vec<String>>,
     ignore: Vec<String>,
     by_path: HashMap<Option<PathBuf>, Arc<(Settings, Engine)>>,
@@ -241,7 +255,7 @@ impl Configs {
             settings.select = self.select.clone();
         }
         settings.ignore.extend(self.ignore.iter().cloned());
-        let engine = Engine::new(&settings)?;
+        let engine = Engine::with_workload(&settings, self.workload)?;
         let loaded = Arc::new((settings, engine));
         self.by_path.insert(config, loaded.clone());
         Ok(loaded)
@@ -267,6 +281,7 @@ enum Job {
 
 fn check(args: CheckArgs) -> Result<i32, Error> {
     let mut configs = Configs {
+        workload: 0,
         select: args.select.clone(),
         ignore: args.ignore.clone(),
         by_path: HashMap::new(),
@@ -276,6 +291,7 @@ fn check(args: CheckArgs) -> Result<i32, Error> {
         kind: args.kind,
         audience: args.audience,
         input_format: args.input_format,
+        report_unused_disables: args.report_unused_disables,
     };
     let mut paths = args.paths.clone();
     if paths.is_empty() {
@@ -307,6 +323,17 @@ fn check(args: CheckArgs) -> Result<i32, Error> {
     }
     jobs.extend(file_paths.into_iter().map(Job::File));
 
+    // A DFA pays off over many files; for one big file its memory is not worth the time saved.
+    configs.workload = if jobs.len() < 2 {
+        0
+    } else {
+        jobs.iter()
+            .map(|j| match j {
+                Job::Stdin { bytes, .. } => bytes.len() as u64,
+                Job::File(p) => std::fs::metadata(p).map_or(0, |m| m.len()),
+            })
+            .sum()
+    };
     // Resolve each job's config (and compile its engine) up front: config errors stop the run.
     let mut loaded = Vec::with_capacity(jobs.len());
     for job in &jobs {
@@ -342,6 +369,10 @@ fn check(args: CheckArgs) -> Result<i32, Error> {
         }
     };
     let emitter = emit::emitter(args.format, color, emit::rules_of(loaded.iter().map(|l| &l.1)));
+
+    if args.fix || args.diff || args.unsafe_fixes {
+        return fix_mode(&args, jobs, loaded, overrides, emitter.as_ref(), fail_on, errors);
+    }
 
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -435,5 +466,49 @@ fn check(args: CheckArgs) -> Result<i32, Error> {
         1
     } else {
         0
+    })
+}
+
+/// `--fix` / `--unsafe-fixes` / `--diff`: hand the run to the fix driver.
+fn fix_mode(
+    args: &CheckArgs,
+    jobs: Vec<Job>,
+    loaded: Vec<Arc<(Settings, Engine)>>,
+    overrides: Overrides,
+    emitter: &dyn Emitter,
+    fail_on: FailOn,
+    errors: Vec<Error>,
+) -> Result<i32, Error> {
+    if !args.fix && !args.diff {
+        return Err(Error::Usage("--unsafe-fixes needs --fix or --diff".into()));
+    }
+    let threads = args
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
+    let inputs = jobs
+        .into_iter()
+        .map(|j| match j {
+            Job::Stdin { name, name_path, bytes } => crate::fix::Input::Stdin { name, name_path, bytes },
+            Job::File(p) => crate::fix::Input::File(p),
+        })
+        .collect();
+    crate::fix::run(crate::fix::Run {
+        mode: crate::fix::Mode {
+            level: if args.unsafe_fixes {
+                crate::diagnostic::Applicability::Unsafe
+            } else {
+                crate::diagnostic::Applicability::Safe
+            },
+            diff: args.diff,
+        },
+        inputs,
+        loaded,
+        overrides,
+        roots: args.paths.clone(),
+        emitter,
+        fail_on,
+        threads,
+        errors,
     })
 }

@@ -11,6 +11,7 @@ pub mod document;
 pub mod emit;
 pub mod engine;
 pub mod error;
+pub mod fix;
 pub mod lsp;
 pub mod profile;
 pub mod rules;

@@ -3,7 +3,7 @@
 
 use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
-use crate::document::{Document, InputFormat};
+use crate::document::{Document, InputFormat, directives, email};
 use crate::engine::Engine;
 use crate::error::Error;
 use crate::profile::{Audience, Kind, Profile};
@@ -11,7 +11,7 @@ use crate::source::{Decoded, decode};
 use std::path::{Path, PathBuf};
 
 /// Extensions checked when walking a directory (files named explicitly are always checked).
-pub const EXTENSIONS: &[&str] = &["md", "markdown", "txt", "text", "eml"];
+pub const EXTENSIONS: &[&str] = &["md", "markdown", "txt", "text", "eml", "html", "htm"];
 
 /// Expand the given paths: files as they are, directories walked recursively honouring
 /// `.gitignore`/`.ignore` (hidden files skipped), in sorted order.
@@ -59,6 +59,8 @@ pub struct Overrides {
     pub kind: Option<Kind>,
     pub audience: Option<Audience>,
     pub input_format: Option<InputFormat>,
+    /// Report directives that suppressed nothing (`unused-disable`).
+    pub report_unused_disables: bool,
 }
 
 /// The outcome of checking one input.
@@ -108,6 +110,8 @@ pub fn check_bytes(
     let format = overrides
         .input_format
         .unwrap_or_else(|| InputFormat::from_path(&name_path.to_string_lossy()));
+    // A transfer-encoded e-mail body is checked decoded; its spans then refer to that text.
+    let (text, format) = email::decoded_body(text, format);
     let doc = Document::parse(&text, format);
     let (glob_kind, glob_audience) = settings.profile_for(name_path);
     let given = overrides.kind.or(glob_kind).or(doc.front_matter.kind);
@@ -117,6 +121,11 @@ pub fn check_bytes(
         .or(doc.front_matter.audience)
         .unwrap_or(Audience::EndUser);
     let (kind, diagnostics) = engine.check_detecting(&doc, given, audience);
+    let (mut diagnostics, unused) = directives::apply(&doc.directives, text.len(), diagnostics);
+    if overrides.report_unused_disables && !unused.is_empty() {
+        diagnostics.extend(unused);
+        diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
+    }
     drop(doc);
     Checked {
         path: name.into(),

@@ -520,6 +520,24 @@ fn untitled_buffers_and_huge_documents() {
     assert_eq!(blame.len(), 1, "inline code is skipped in Markdown: {diags}");
     assert_eq!(blame[0]["range"]["start"]["character"], 32);
 
+    // An e-mail with a base64 body: checked decoded, findings listed at the top.
+    let eml = "From: a@example.com\nSubject: hi\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\nSGksCgpUaGF0IHdhcyB1c2VyIGVycm9yLiBQbGVhc2UgcmVzdGFydCB5b3VyIGxhcHRvcCBhbmQgcmVwbHkgaWYgaXQgaGFwcGVucyBhZ2Fpbi4K\n";
+    let diags = c.open(&file_uri(&dir.path().join("reply.eml")), "mail", eml);
+    let all = diags["diagnostics"].as_array().unwrap();
+    assert!(
+        all[0]["message"].as_str().unwrap().contains("body is encoded"),
+        "{diags}"
+    );
+    assert!(
+        all.iter()
+            .all(|d| d["range"]["start"] == json!({"line": 0, "character": 0}))
+    );
+    assert!(
+        all.iter().any(|d| d["message"].as_str().unwrap().starts_with("3:10: ")
+            && d["message"].as_str().unwrap().ends_with("[blame-language]")),
+        "{diags}"
+    );
+
     let huge = "That was user error.\n".repeat(300_000); // 6.3 MB
     let diags = c.open("untitled:Untitled-2", "plaintext", &huge);
     let all = diags["diagnostics"].as_array().unwrap();
@@ -709,4 +727,41 @@ fn efm_langserver_publishes_findings_with_the_readme_config() {
         .unwrap_or_else(|| panic!("{diags}"));
     assert_eq!(blame["range"]["start"], json!({"line": 2, "character": 9}));
     assert_eq!(blame["severity"], 2);
+}
+
+/// The "disable" code actions' edits, applied as an editor would, suppress the finding.
+#[test]
+fn disable_actions_suppress_the_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    let uri = file_uri(&dir.path().join("reply.md"));
+    let text = "Hi Pat,\n\nWe looked at the logs.\nThat was user error. Please clear the DNS cache and reply if it happens again.\n";
+    let mut c = Client::start(dir.path());
+    c.initialize(json!({"general": {"positionEncodings": ["utf-8"]}}));
+    let mut current = c.open(&uri, "markdown", text);
+    for (version, rule, scope) in [(2, "blame-language", "line"), (3, "unexplained-jargon", "file")] {
+        let found = with_rule(&current, rule)[0].clone();
+        let actions = c.request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": found["range"], "context": {"diagnostics": [found]}}),
+        );
+        let title = format!("Disable {rule} for this {scope}");
+        let action = actions
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["title"] == title.as_str())
+            .unwrap_or_else(|| panic!("no {title:?} in {actions}"));
+        let edit = &action["edit"]["changes"][&uri][0];
+        c.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version},
+                   "contentChanges": [{"range": edit["range"], "text": edit["newText"]}]}),
+        );
+        current = c.diagnostics(&uri);
+        assert_eq!(current["version"], version);
+        assert!(with_rule(&current, rule).is_empty(), "{title}: {current}");
+    }
+    // The blame finding stays suppressed after the file directive went in above it.
+    assert!(with_rule(&current, "blame-language").is_empty(), "{current}");
+    assert_eq!(c.shutdown(), 0);
 }

@@ -148,6 +148,8 @@ fn next_step_positives() {
         "We are unable to provide any timeframe for a fix.",
         "We are committed to preventing such issues in the future.",
         "The database was restored at 10:00 UTC after the upgrade.",
+        "We lost some revenue, but we'll all live.",
+        "If you log out and back in, the dates are still there.",
     ];
     for text in cases {
         assert!(fires(text, Reply, EndUser, NEXT), "should fire: {text:?}");
@@ -169,6 +171,10 @@ fn next_step_negatives() {
         "Let me know if the printer still jams.",
         "We are investigating and expect a fix by 17:00.",
         "Either increase the memory request or reduce the job size.",
+        "Next steps : the vendor is reviewing its release checks.",
+        "If you want the folders writable, create them beforehand.",
+        "Once the update finishes, restart your laptop.",
+        "We will send the replacement laptop on Monday.",
     ];
     for text in cases {
         assert!(!fires(text, Reply, EndUser, NEXT), "should not fire: {text:?}");
@@ -185,6 +191,7 @@ fn impact_positives() {
         "Users impacted by the outage should wait.",
         "The queue filled up and the job runner restarted.",
         "As many of you noticed, we had an incident.",
+        "The file system scan completed and the system was updated so no new errors occur.",
     ];
     for text in cases {
         assert!(fires(text, Incident, EndUser, IMPACT), "should fire: {text:?}");
@@ -204,6 +211,10 @@ fn impact_negatives() {
         "The buildings on the cut segment will lose network connectivity.",
         "Performance of the cluster is still impacted.",
         "Some messages were delayed by up to two hours.",
+        "Brief loss of connectivity for all customers in the building.",
+        "An outage at the provider left many servers becoming unavailable for hours.",
+        "The chat bot experienced some instability after the surge.",
+        "Customer impact : nobody could check out for 20 minutes, and the queue grew for hours afterwards.",
     ];
     for text in cases {
         assert!(!fires(text, Incident, EndUser, IMPACT), "should not fire: {text:?}");

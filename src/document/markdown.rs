@@ -3,12 +3,34 @@
 //! Checked: paragraphs, headings, list items, table cells, link text, image alt text.
 //! Skipped: fenced and indented code, inline code, link/image URLs, autolinks, raw HTML,
 //! HTML comments, YAML (`---`) and TOML (`+++`) front matter (from which `kind:` and
-//! `audience:` are read).
+//! `audience:` are read), and block quotes of program output: a quote after a paragraph that
+//! introduces output ("you receive the following error message:"), up to the next heading or
+//! long paragraph. Other block quotes (callouts such as "> [!NOTE]" or "> Note:") are prose.
+//! Also skipped: a single emphasised token right after "type", "enter" or "run" (a command the
+//! reader types: "type **services.msc**"), and DocFX markup (`[!INCLUDE [title](path)]`,
+//! `[!VIDEO url]`, `[!div ...]`, `:::image ... :::` and other `:::` directives), and
+//! abbreviation definitions (`*[HTML]: Hyper Text Markup Language` and the lines continuing
+//! them), which Markdown extensions turn into tooltips rather than text.
 
 use super::{Block, BlockKind, FrontMatter, Mask};
 use crate::diagnostic::Span;
 use crate::profile::{Audience, Kind};
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
+use regex::Regex;
+use std::sync::OnceLock;
+
+fn typed_before() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"(?i)\b(?:type|enter|run)[ \t]+$").expect("valid regex"))
+}
+
+fn docfx() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(?im)\[!(?:include|video|div)\b[^\[\]\n]*(?:\[[^\]\n]*\]\([^)\n]*\))?[^\]\n]*\]|:::[a-z][a-z-]*\b[^\n]*?:::|^[ \t]*:::.*$")
+            .expect("valid regex")
+    })
+}
 
 pub fn parse(text: &str) -> (Mask, Vec<Block>, FrontMatter) {
     let mut mask = Mask::hidden(text);
@@ -27,6 +49,12 @@ pub fn parse(text: &str) -> (Mask, Vec<Block>, FrontMatter) {
     let mut meta_depth = 0usize;
     let mut autolink_depth = 0usize;
     let mut list_ordered: Vec<bool> = Vec::new();
+    // Quoted program output: the last paragraph introduced it; the open quote hides.
+    let mut output_intro = false;
+    let mut quote_depth = 0usize;
+    let mut hidden_quote: Option<usize> = None;
+    // An emphasis that may hold a typed command ("type **services.msc**").
+    let mut typed: Option<usize> = None;
     // Open block starts: (kind, start).
     let mut open: Vec<(BlockKind, usize)> = Vec::new();
 
@@ -41,8 +69,22 @@ pub fn parse(text: &str) -> (Mask, Vec<Block>, FrontMatter) {
                     ..
                 } => autolink_depth += 1,
                 Tag::List(first) => list_ordered.push(first.is_some()),
+                Tag::BlockQuote(_) => {
+                    if quote_depth == 0 && output_intro && !is_callout(&text[s..e]) {
+                        hidden_quote = Some(s);
+                    }
+                    quote_depth += 1;
+                }
+                Tag::Emphasis | Tag::Strong
+                    if typed_before().is_match(&text[text.floor_char_boundary(s.saturating_sub(12))..s]) =>
+                {
+                    typed = Some(s);
+                }
                 Tag::Paragraph => open.push((BlockKind::Paragraph, s)),
-                Tag::Heading { level, .. } => open.push((BlockKind::Heading(level as u8), s)),
+                Tag::Heading { level, .. } => {
+                    output_intro = false;
+                    open.push((BlockKind::Heading(level as u8), s));
+                }
                 Tag::Item => {
                     let ordered = list_ordered.last().copied().unwrap_or(false);
                     open.push((BlockKind::ListItem { ordered }, s));
@@ -57,7 +99,29 @@ pub fn parse(text: &str) -> (Mask, Vec<Block>, FrontMatter) {
                 TagEnd::List(_) => {
                     list_ordered.pop();
                 }
+                TagEnd::Emphasis | TagEnd::Strong if typed == Some(s) => {
+                    typed = None;
+                    if !text[s..e].contains(char::is_whitespace) {
+                        mask.hide(s, e);
+                    }
+                }
+                TagEnd::BlockQuote(_) => {
+                    quote_depth = quote_depth.saturating_sub(1);
+                    if quote_depth == 0
+                        && let Some(start) = hidden_quote.take()
+                    {
+                        mask.hide(start, e);
+                    }
+                }
                 TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell => {
+                    if tag == TagEnd::Paragraph && quote_depth == 0 {
+                        let para = text[s.min(e)..e].trim();
+                        if super::introduces_output(para) {
+                            output_intro = true;
+                        } else if para.len() > 60 || para.ends_with('.') {
+                            output_intro = false;
+                        }
+                    }
                     if let Some((kind, start)) = open.pop() {
                         blocks.push(Block {
                             kind,
@@ -78,9 +142,48 @@ pub fn parse(text: &str) -> (Mask, Vec<Block>, FrontMatter) {
             _ => {}
         }
     }
+    if memchr::memmem::find(text.as_bytes(), b"[!").is_some() || memchr::memmem::find(text.as_bytes(), b":::").is_some()
+    {
+        for m in docfx().find_iter(text) {
+            mask.hide(m.start(), m.end());
+        }
+    }
+    if memchr::memmem::find(text.as_bytes(), b"*[").is_some() {
+        hide_abbreviation_definitions(text, &mut mask);
+    }
     super::hide_urls(text, &mut mask);
     blocks.sort_by_key(|b| (b.span.start, std::cmp::Reverse(b.span.end)));
     (mask, blocks, front)
+}
+
+/// Hide `*[ABBR]: definition` lines and their non-blank continuation lines.
+fn hide_abbreviation_definitions(text: &str, mask: &mut Mask) {
+    let mut in_def = false;
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim_start();
+        if t.starts_with("*[") && t.find("]:").is_some_and(|i| !t[2..i].contains(['[', '\n'])) {
+            in_def = true;
+        } else if t.trim().is_empty() {
+            in_def = false;
+        }
+        if in_def {
+            mask.hide(start, start + line.len());
+        }
+        start += line.len();
+    }
+}
+
+/// A block quote that is a callout ("> [!NOTE]", "> **Note**", "> Note:"): the writer's prose.
+fn is_callout(quote: &str) -> bool {
+    let t = quote
+        .trim_start_matches(['>', ' ', '\t'])
+        .trim_start_matches(['*', '_']);
+    let lower = t.get(..12).unwrap_or(t).to_ascii_lowercase();
+    t.starts_with("[!")
+        || ["note", "tip", "important", "warning", "caution"]
+            .iter()
+            .any(|w| lower.starts_with(w))
 }
 
 fn read_front_matter(meta: &str, front: &mut FrontMatter) {
@@ -124,6 +227,32 @@ mod tests {
     fn keeps_alt_text_and_table_cells() {
         let t = "![router lights](a.png)\n\n| a | b |\n|---|---|\n| SSO | yes |\n";
         assert_eq!(prose(t), "router lights a b SSO yes");
+    }
+
+    #[test]
+    fn hides_quoted_output_but_keeps_callouts() {
+        let t = "When you sign in, you receive the following error message:\n\n> DNS lookup failed.\n\n- **In Outlook**\n    > MFA prompt timed out.\n\n## Cause\n\n> Note: the VPN is slow.\n";
+        assert_eq!(
+            prose(t),
+            "When you sign in, you receive the following error message: In Outlook Cause Note: the VPN is slow."
+        );
+        let t = "You see this message:\n\n> [!NOTE]\n> Keep the VPN on.\n";
+        assert_eq!(prose(t), "You see this message: [!NOTE] Keep the VPN on.");
+    }
+
+    #[test]
+    fn hides_typed_commands_and_docfx_markup() {
+        let t = "Select **Start**, type **services.msc**, and then select **Run as admin**.\n\n[!INCLUDE [Azure AD deprecation note](../includes/aad.md)]\n\nSelect **Add** (:::image type=\"icon\" source=\"media/add.png\":::).\n";
+        assert_eq!(
+            prose(t),
+            "Select Start , type , and then select Run as admin . Select Add ( )."
+        );
+    }
+
+    #[test]
+    fn hides_abbreviation_definitions() {
+        let t = "The DNS works.\n\n*[DNS]: Domain Name System, the\nname lookup service\n*[VPN]: private network\n\nDone.\n";
+        assert_eq!(prose(t), "The DNS works. Done.");
     }
 
     #[test]

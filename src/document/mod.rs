@@ -3,6 +3,9 @@
 //! signatures, markup) is blanked to spaces (newlines kept). Rules scan the masked text, so a
 //! match offset is an offset into the original input with no re-location step.
 
+pub mod directives;
+pub mod email;
+pub mod html;
 pub mod markdown;
 pub mod plain;
 pub mod segment;
@@ -17,16 +20,22 @@ pub enum InputFormat {
     Text,
     /// CommonMark + GFM tables; code, URLs, HTML and front matter skipped.
     Markdown,
+    /// HTML text content; tags, attributes, comments, code, scripts and styles skipped.
+    Html,
+    /// An RFC 5322 message (`.eml`): headers skipped, the body read as text or HTML.
+    Email,
 }
 
 impl InputFormat {
     /// Choose by file extension; anything unknown is read as text.
     pub fn from_path(path: &str) -> Self {
         let lower = path.to_ascii_lowercase();
-        if lower.ends_with(".md") || lower.ends_with(".markdown") || lower.ends_with(".mdown") {
-            InputFormat::Markdown
-        } else {
-            InputFormat::Text
+        let ext = lower.rsplit_once('.').map_or("", |(_, e)| e);
+        match ext {
+            "md" | "markdown" | "mdown" => InputFormat::Markdown,
+            "html" | "htm" => InputFormat::Html,
+            "eml" => InputFormat::Email,
+            _ => InputFormat::Text,
         }
     }
 }
@@ -61,44 +70,77 @@ pub struct Document<'a> {
     pub masked: String,
     /// Headings, paragraphs, list items and table cells, in document order.
     pub blocks: Vec<Block>,
-    /// Sentences of the prose, in order, trimmed, non-overlapping.
-    pub sentences: Vec<Span>,
+    /// Sentences of the prose, in order, trimmed, non-overlapping: computed on first use
+    /// (only sentence-level rules need them), once.
+    sentences: std::sync::OnceLock<Vec<Span>>,
     pub front_matter: FrontMatter,
+    /// Inline `ticketlint-disable` / `-enable` / `-disable-next-line` directives, in order.
+    pub directives: Vec<directives::Directive>,
 }
 
 impl<'a> Document<'a> {
     pub fn parse(text: &'a str, format: InputFormat) -> Self {
-        let (mask, blocks, front_matter) = match format {
+        let (mut mask, blocks, front_matter) = match format {
             InputFormat::Text => plain::parse(text),
             InputFormat::Markdown => markdown::parse(text),
+            InputFormat::Html => html::parse(text),
+            InputFormat::Email => email::parse(text),
         };
+        let directives = directives::parse(text, format);
+        for d in &directives {
+            // Plain-text directive lines are not prose (comments are hidden already).
+            mask.hide(d.span.start, d.span.end);
+        }
         let masked = mask.finish();
-        let sentences = segment::sentences(&masked, &blocks);
         Document {
             text,
             format,
             masked,
             blocks,
-            sentences,
+            sentences: std::sync::OnceLock::new(),
             front_matter,
+            directives,
         }
+    }
+
+    /// Sentences of the prose, in order, trimmed, non-overlapping.
+    pub fn sentences(&self) -> &[Span] {
+        self.sentences
+            .get_or_init(|| segment::sentences(&self.masked, &self.blocks))
     }
 
     /// Index of the sentence containing `offset`, if any.
     pub fn sentence_at(&self, offset: usize) -> Option<usize> {
-        let i = self.sentences.partition_point(|s| s.end <= offset);
-        (i < self.sentences.len() && self.sentences[i].start <= offset).then_some(i)
+        let sentences = self.sentences();
+        let i = sentences.partition_point(|s| s.end <= offset);
+        (i < sentences.len() && sentences[i].start <= offset).then_some(i)
     }
 
     /// End offset of the last prose block (where a missing closing belongs).
     pub fn end_of_prose(&self) -> usize {
-        self.sentences.last().map(|s| s.end).unwrap_or(0)
+        self.sentences().last().map(|s| s.end).unwrap_or(0)
     }
 
     /// Start offset of the first prose (where a missing opening belongs).
     pub fn start_of_prose(&self) -> usize {
-        self.sentences.first().map(|s| s.start).unwrap_or(0)
+        self.sentences().first().map(|s| s.start).unwrap_or(0)
     }
+}
+
+fn output_intro() -> &'static regex::Regex {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        regex::Regex::new(r"(?i)\b(?:errors?|messages?|output|logs?|exception|stack trace|returns|returned|displays|displayed|shows|says|reads)\b")
+            .expect("valid regex")
+    })
+}
+
+/// Does this line or paragraph introduce quoted program output ("you receive the following
+/// error message:", "You may receive the following error while browsing the site.")? A quote
+/// after it is someone else's words, not the writer's prose.
+pub fn introduces_output(intro: &str) -> bool {
+    let t = intro.trim_end().trim_end_matches(['*', '_']).trim_end();
+    (t.ends_with(':') || t.contains("following")) && output_intro().is_match(t)
 }
 
 /// Hide bare URLs, e-mail addresses and Windows paths (CommonMark has no bare-URL syntax, so
@@ -191,9 +233,11 @@ impl Mask {
 
     /// Start with everything hidden (newlines kept).
     pub fn hidden(text: &str) -> Self {
-        Mask {
-            bytes: text.bytes().map(|b| if b == b'\n' { b'\n' } else { b' ' }).collect(),
+        let mut bytes = vec![b' '; text.len()];
+        for i in memchr::memchr_iter(b'\n', text.as_bytes()) {
+            bytes[i] = b'\n';
         }
+        Mask { bytes }
     }
 
     /// Blank `[start, end)` (newlines kept). Callers pass char-boundary offsets.
@@ -204,6 +248,35 @@ impl Mask {
                 *b = b' ';
             }
         }
+    }
+
+    /// Write `s` at `at` over hidden bytes (decoded HTML entities, line breaks implied by markup).
+    /// The masked copy may then differ from the original at those bytes; offsets do not move.
+    pub fn write(&mut self, at: usize, s: &str) {
+        if let Some(dst) = self.bytes.get_mut(at..at + s.len()) {
+            dst.copy_from_slice(s.as_bytes());
+        }
+    }
+
+    /// Put the mask of `inner` (built for `text[at..at + inner length]`) in place at `at`.
+    pub fn splice(&mut self, at: usize, inner: Mask) {
+        let end = (at + inner.bytes.len()).min(self.bytes.len());
+        self.bytes[at..end].copy_from_slice(&inner.bytes[..end - at]);
+    }
+
+    /// Hide every byte that `other`, a mask built over this mask's current text (a second
+    /// pass), hid.
+    pub fn hide_where_hidden(&mut self, other: &Mask) {
+        for (b, &o) in self.bytes.iter_mut().zip(&other.bytes) {
+            if o == b' ' {
+                *b = b' ';
+            }
+        }
+    }
+
+    /// The masked bytes so far, as text (for a second pass over the prose).
+    pub fn as_str(&self) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(&self.bytes)
     }
 
     /// Copy `[start, end)` back from the original.

@@ -1,7 +1,8 @@
 //! Plain text and e-mail replies.
 //!
 //! Skipped (masked): quoted lines (`>`) unless the writer introduces them as a relayed
-//! statement (a line ending in ":" that is not an attribution, e.g. "From the network team:"), the attribution line before quoted history
+//! statement (a line ending in ":" that is not an attribution nor an introduction of program
+//! output such as "you see this error message:", e.g. "From the network team:"), the attribution line before quoted history
 //! ("On Tue, Jan 5, Pat wrote:", localised "Am … schrieb", "Le … a écrit"), Outlook header
 //! blocks ("From:" followed by "Sent:"/"Date:") and "-----Original Message-----" with
 //! everything after them, everything after a signature delimiter (`-- `), a closing sign-off
@@ -31,6 +32,28 @@ fn sign_off() -> &'static Regex {
 fn list_marker() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| Regex::new(r"^\s*(?:[-*•+]|\d{1,3}[.)])\s+").expect("valid regex"))
+}
+
+/// "Name: value" with a short header-like name (From, Sent, To, Cc, Subject, Date, Reply-To...).
+fn is_header_line(l: &str) -> bool {
+    let t = l.trim();
+    let Some((name, _)) = t.split_once(':') else {
+        return false;
+    };
+    let name = name.trim_matches('*');
+    [
+        "from",
+        "sent",
+        "to",
+        "cc",
+        "bcc",
+        "subject",
+        "date",
+        "reply-to",
+        "importance",
+        "attachments",
+    ]
+    .contains(&name.to_ascii_lowercase().as_str())
 }
 
 /// Parse plain text into a mask and blocks.
@@ -67,7 +90,9 @@ pub fn parse(text: &str) -> (Mask, Vec<Block>, FrontMatter) {
             cut = i;
             break;
         }
-        if (t.starts_with("From:") || t.starts_with("*From:*"))
+        if i > 0
+            && (0..i).any(|j| !line(j).trim().is_empty())
+            && (t.starts_with("From:") || t.starts_with("*From:*"))
             && i + 1 < lines.len()
             && ["Sent:", "Date:", "*Sent:*", "To:"]
                 .iter()
@@ -75,6 +100,23 @@ pub fn parse(text: &str) -> (Mask, Vec<Block>, FrontMatter) {
         {
             cut = i;
             break;
+        }
+    }
+    // A header block at the very top ("From: / Sent: / To: / Subject:" of a printed or
+    // forwarded message) is the message's own envelope: hide those lines, keep the body.
+    let mut top_header_end = 0;
+    {
+        let first = (0..lines.len()).find(|&j| !line(j).trim().is_empty());
+        if let Some(f) = first
+            && line(f).trim_start().starts_with("From:")
+        {
+            let mut j = f;
+            while j < lines.len() && is_header_line(line(j)) {
+                j += 1;
+            }
+            if j - f >= 2 {
+                top_header_end = j;
+            }
         }
     }
     // A sign-off near the end: hide the few short lines after it (name, title, phone).
@@ -118,6 +160,7 @@ pub fn parse(text: &str) -> (Mask, Vec<Block>, FrontMatter) {
             t.ends_with(':')
                 && !attribution().is_match(l)
                 && !["wrote", "said", "writes", "says"].iter().any(|w| lower.contains(w))
+                && !super::introduces_output(t)
         });
         if introduced {
             relayed.extend(start..i);
@@ -136,6 +179,10 @@ pub fn parse(text: &str) -> (Mask, Vec<Block>, FrontMatter) {
     };
     for (i, &(s, _)) in lines.iter().enumerate().take(cut) {
         let l = line(i);
+        if i < top_header_end {
+            mask.hide(s, s + l.len());
+            continue;
+        }
         let e = s + l.len();
         let t = l.trim_start();
         if t.starts_with('>') {
@@ -212,6 +259,14 @@ mod tests {
         );
         let t = "Pat said:\n> my DNS is broken\n";
         assert_eq!(prose(t), "Pat said:");
+        let t = "You may see this error message:\n> DNS lookup failed\n";
+        assert_eq!(prose(t), "You may see this error message:");
+    }
+
+    #[test]
+    fn header_block_at_top_is_hidden_but_body_kept() {
+        let t = "From: IT Help Desk\nSent: Monday\nTo: Pat\nSubject: Request 42\n\nPlease review the request below.\n";
+        assert_eq!(prose(t), "Please review the request below.");
     }
 
     #[test]
@@ -235,7 +290,7 @@ mod tests {
     #[test]
     fn list_items_are_blocks() {
         let d = Document::parse("Steps:\n1. Open it\n2. Close it\n", InputFormat::Text);
-        let s: Vec<&str> = d.sentences.iter().map(|s| &d.text[s.start..s.end]).collect();
+        let s: Vec<&str> = d.sentences().iter().map(|s| &d.text[s.start..s.end]).collect();
         assert_eq!(s, ["Steps:", "Open it", "Close it"]);
     }
 }

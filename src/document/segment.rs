@@ -4,7 +4,7 @@
 //! together on a large corpus): a sentence ends at `.`, `!` or `?` followed by whitespace,
 //! at a blank line, or at a block boundary. Abbreviations common in IT text ("e.g.", "i.e.",
 //! "etc.", "approx.", "3 p.m.") and dots inside tokens (versions like 2.4.1, file names like
-//! setup.exe) do not end a sentence.
+//! setup.exe) do not end a sentence; "etc." does when a capital follows ("…, etc. We will").
 
 use super::Block;
 use crate::diagnostic::Span;
@@ -38,46 +38,50 @@ pub fn sentences(masked: &str, blocks: &[Block]) -> Vec<Span> {
     out
 }
 
-/// Split `[start, end)` at blank lines and sentence punctuation.
+/// Split `[start, end)` at blank lines and sentence punctuation. Jumps between candidate bytes
+/// with memchr (SIMD) rather than looking at every byte.
 fn split_run(masked: &str, start: usize, end: usize, out: &mut Vec<Span>) {
     let bytes = masked.as_bytes();
+    let run = &bytes[..end];
     let mut s = start;
     let mut i = start;
     while i < end {
-        let b = bytes[i];
+        let next_nl = memchr::memchr(b'\n', &run[i..]).map(|k| i + k);
+        let next_p = memchr::memchr3(b'.', b'!', b'?', &run[i..]).map(|k| i + k);
+        let at = match (next_nl, next_p) {
+            (Some(a), Some(b)) => a.min(b),
+            (Some(a), None) | (None, Some(a)) => a,
+            (None, None) => break,
+        };
+        let b = bytes[at];
         if b == b'\n' {
             // Blank line (only spaces/tabs/CR between two newlines) ends a sentence.
-            let mut j = i + 1;
+            let mut j = at + 1;
             while j < end && matches!(bytes[j], b' ' | b'\t' | b'\r') {
                 j += 1;
             }
             if j < end && bytes[j] == b'\n' {
-                push_trimmed(masked, s, i, out);
+                push_trimmed(masked, s, at, out);
                 s = j;
-                i = j;
-                continue;
             }
-        } else if matches!(b, b'.' | b'!' | b'?') {
-            let mut j = i + 1;
-            // Runs of punctuation ("?!", "...") and closing quotes/brackets stay in the sentence.
-            while j < end && matches!(bytes[j], b'.' | b'!' | b'?' | b'"' | b'\'' | b')' | b']') {
-                j += 1;
-            }
-            // Closing curly quotes (3 bytes each).
-            while j + 3 <= end && (&bytes[j..j + 3] == "”".as_bytes() || &bytes[j..j + 3] == "’".as_bytes()) {
-                j += 3;
-            }
-            let at_ws = j >= end || matches!(bytes[j], b' ' | b'\t' | b'\r' | b'\n');
-            if at_ws && !(b == b'.' && is_abbreviation(masked, s, i, j, end)) {
-                push_trimmed(masked, s, j, out);
-                s = j;
-                i = j;
-                continue;
-            }
-            i = j;
+            i = j.max(at + 1);
             continue;
         }
-        i += 1;
+        let mut j = at + 1;
+        // Runs of punctuation ("?!", "...") and closing quotes/brackets stay in the sentence.
+        while j < end && matches!(bytes[j], b'.' | b'!' | b'?' | b'"' | b'\'' | b')' | b']') {
+            j += 1;
+        }
+        // Closing curly quotes (3 bytes each).
+        while j + 3 <= end && (&bytes[j..j + 3] == "\u{201d}".as_bytes() || &bytes[j..j + 3] == "\u{2019}".as_bytes()) {
+            j += 3;
+        }
+        let at_ws = j >= end || matches!(bytes[j], b' ' | b'\t' | b'\r' | b'\n');
+        if at_ws && !(b == b'.' && is_abbreviation(masked, s, at, j, end)) {
+            push_trimmed(masked, s, j, out);
+            s = j;
+        }
+        i = j;
     }
     push_trimmed(masked, s, end, out);
 }
@@ -95,23 +99,34 @@ fn is_abbreviation(masked: &str, run_start: usize, dot: usize, after: usize, end
         return true; // an initial: "J. Smith"
     }
     let lower = token.to_ascii_lowercase();
-    if ABBREVIATIONS.contains(&lower.as_str()) {
-        return true;
-    }
-    // A lowercase word after the dot continues the sentence ("approx. two hours").
     let mut k = after;
     while k < end && matches!(bytes[k], b' ' | b'\t') {
         k += 1;
     }
-    k < end && bytes[k].is_ascii_lowercase()
+    let next_lower = k < end && bytes[k].is_ascii_lowercase();
+    // "etc." often ends a list and the sentence: a capital after it starts a new one.
+    if lower == "etc" {
+        return !(k < end && bytes[k].is_ascii_uppercase());
+    }
+    if ABBREVIATIONS.contains(&lower.as_str()) {
+        return true;
+    }
+    // A lowercase word after the dot continues the sentence ("approx. two hours").
+    next_lower
 }
 
 fn push_trimmed(masked: &str, start: usize, end: usize, out: &mut Vec<Span>) {
-    let slice = &masked[start..end];
-    let lead = slice.len() - slice.trim_start().len();
-    let trail = slice.len() - slice.trim_end().len();
-    if lead + trail < slice.len() {
-        out.push(Span::new(start + lead, end - trail));
+    let b = masked.as_bytes();
+    let (mut s, mut e) = (start, end);
+    // ASCII whitespace only: other (Unicode) whitespace is kept, which only widens a span.
+    while s < e && b[s].is_ascii_whitespace() {
+        s += 1;
+    }
+    while e > s && b[e - 1].is_ascii_whitespace() {
+        e -= 1;
+    }
+    if s < e {
+        out.push(Span::new(s, e));
     }
 }
 
@@ -153,6 +168,54 @@ mod tests {
         assert_eq!(
             split("He said \"stop.\" Then left."),
             ["He said \"stop.\"", "Then left."]
+        );
+    }
+
+    #[test]
+    fn it_abbreviations_do_not_split() {
+        assert_eq!(
+            split("Clear the cache, i.e. the temp folder. Then sign in."),
+            ["Clear the cache, i.e. the temp folder.", "Then sign in."]
+        );
+        assert_eq!(
+            split("It takes approx. 20 minutes. Please wait."),
+            ["It takes approx. 20 minutes.", "Please wait."]
+        );
+        assert_eq!(
+            split("Use a browser, e.g. Edge or Firefox. Then sign in."),
+            ["Use a browser, e.g. Edge or Firefox.", "Then sign in."]
+        );
+        assert_eq!(
+            split("We restart at 3 p.m. on Friday. Save your work."),
+            ["We restart at 3 p.m. on Friday.", "Save your work."]
+        );
+        assert_eq!(
+            split("Back by 10 a.m. tomorrow. Thanks."),
+            ["Back by 10 a.m. tomorrow.", "Thanks."]
+        );
+    }
+
+    #[test]
+    fn versions_and_file_names_end_sentences_only_at_the_end() {
+        assert_eq!(
+            split("Update to 2.4.1 today. Run setup.exe as admin. Then open config.json."),
+            [
+                "Update to 2.4.1 today.",
+                "Run setup.exe as admin.",
+                "Then open config.json."
+            ]
+        );
+        assert_eq!(
+            split("We installed version 10.2. It works."),
+            ["We installed version 10.2.", "It works."]
+        );
+    }
+
+    #[test]
+    fn etc_ends_a_sentence_before_a_capital() {
+        assert_eq!(
+            split("Bring the laptop, charger, etc. We will set it up."),
+            ["Bring the laptop, charger, etc.", "We will set it up."]
         );
     }
 }

@@ -490,11 +490,9 @@ impl Server {
                 }
                 let line = actions::disable_line(text, last.format, d.span, &d.rule)
                     .map(|ins| (format!("Disable {} for this line", d.rule), ins));
-                let file = actions::disable_file(text, last.format, &d.rule);
-                for (title, ins) in line
-                    .into_iter()
-                    .chain([(format!("Disable {} for this file", d.rule), file)])
-                {
+                let file = actions::disable_file(text, last.format, &d.rule)
+                    .map(|ins| (format!("Disable {} for this file", d.rule), ins));
+                for (title, ins) in line.into_iter().chain(file) {
                     match disables.iter_mut().find(|a| a.title == title) {
                         Some(a) if title.ends_with("file") => {
                             a.diagnostics.get_or_insert_with(Vec::new).push(l.clone());
@@ -602,6 +600,23 @@ fn check(
         )
     }));
     match result {
+        Ok(checked) if !checked.text.is_empty() && checked.text != doc.text => {
+            // A transfer-encoded e-mail body was checked decoded: its spans are not places in
+            // the buffer. Show the findings at the top, with their place in the decoded body.
+            let idx = crate::source::LineIndex::new(&checked.text);
+            let mut notes = vec![(
+                Severity::Info,
+                "ticketlint: this message's body is encoded (quoted-printable, base64 or another charset); findings are listed here with their line:column in the decoded body".to_string(),
+            )];
+            notes.extend(checked.diagnostics.iter().map(|d| {
+                let at = idx.line_col(&checked.text, d.span.start);
+                (
+                    d.severity,
+                    format!("{}:{}: {} [{}]", at.line, at.column, d.message, d.rule),
+                )
+            }));
+            (Vec::new(), notes)
+        }
         Ok(checked) => {
             let notes = checked
                 .notices
@@ -652,6 +667,8 @@ pub fn input_format(path: Option<&Path>, language_id: &str) -> InputFormat {
     match language_id {
         "markdown" => InputFormat::Markdown,
         "plaintext" | "text" => InputFormat::Text,
+        "html" => InputFormat::Html,
+        "mail" | "email" | "eml" => InputFormat::Email,
         _ => path.map_or(InputFormat::Text, |p| InputFormat::from_path(&p.to_string_lossy())),
     }
 }

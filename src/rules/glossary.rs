@@ -55,8 +55,9 @@ const DEFINING_BEFORE: &[&str] = &["so-called ", "known as ", "called ", "term "
 /// Is the occurrence at `span` of the masked text explained in place?
 pub fn is_explained(masked: &str, span: Span) -> bool {
     let after = &masked[span.end..];
-    let after_trim = after.trim_start_matches([' ', '\t']);
-    // A parenthetical right after the term ("SSO (…)"), but not an empty or plural "(s)".
+    // A parenthetical right after the term ("SSO (…)"), but not an empty or plural "(s)"; also
+    // after the word the term is part of ("SSO's (…)", "SSO-enabled (…)").
+    let after_trim = after[word_continuation(after)..].trim_start_matches([' ', '\t']);
     if let Some(rest) = after_trim.strip_prefix('(') {
         let inner: String = rest.chars().take_while(|&c| c != ')' && c != '\n').collect();
         if inner.trim().len() > 1 {
@@ -82,6 +83,26 @@ pub fn is_explained(masked: &str, span: Span) -> bool {
     }
     let back = suffix_chars(before, 16).to_lowercase();
     DEFINING_BEFORE.iter().any(|p| back.ends_with(p))
+}
+
+/// The length of what continues the word a term ends in: a possessive or contraction ("'s",
+/// "’s") or a hyphenated compound ("-enabled"). Zero when the term ends the word.
+pub fn word_continuation(after: &str) -> usize {
+    let mut len = 0;
+    let mut chars = after.chars().peekable();
+    while let Some(c) = chars.next() {
+        let joins = matches!(c, '\'' | '’' | '-') && chars.peek().is_some_and(|&n| is_word(n));
+        if len > 0 && is_word(c) || joins {
+            len += c.len_utf8();
+        } else {
+            break;
+        }
+    }
+    len
+}
+
+fn is_word(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
 }
 
 fn prefix_chars(s: &str, n: usize) -> &str {
@@ -168,6 +189,8 @@ mod tests {
         assert!(explained("MFA means a second check", "MFA"));
         assert!(explained("GUILD_DELETE, i.e. a server going away", "GUILD_DELETE"));
         assert!(explained("a so-called hotfix", "hotfix"));
+        assert!(explained("the SSO's (one sign-in) page", "SSO"));
+        assert!(explained("SSO-enabled (one sign-in) apps", "SSO"));
     }
 
     #[test]
@@ -177,6 +200,8 @@ mod tests {
         assert!(!explained("We saw latency on login (s)", "latency"));
         assert!(!explained("(DNS) is down", "DNS"));
         assert!(!explained("the NIC failed, so we replaced it", "NIC"));
+        assert!(!explained("the SSO's page (see below)", "SSO"));
+        assert!(!explained("the SSO-enabled apps (see below)", "SSO"));
     }
 
     #[test]

@@ -116,6 +116,11 @@ pub struct TermDef {
     pub replacement: Option<String>,
     #[serde(default)]
     pub applicability: Option<Applicability>,
+    /// Offer the replacement only when the text right after the match starts with one of these
+    /// (e.g. `[","]` for an opener that reads right only before a comma). Empty: always. The
+    /// finding is reported either way.
+    #[serde(default)]
+    pub fix_when_followed_by: Vec<String>,
     #[serde(default)]
     pub severity: Option<Severity>,
     /// Not a match when the next words start with one of these (case-insensitive, whole words).

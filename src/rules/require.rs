@@ -177,7 +177,33 @@ impl Group {
         self.regexes.iter().any(|r| r.is_match(sentence))
     }
 
+    /// Does the sentence, or the main clause after an introductory one ("If it fails, …",
+    /// "Once it restarts, …", "To fix this, …"), begin with one of the anchored strings?
     fn starts_sentence(&self, sentence: &str) -> bool {
+        if self.starts_clause(sentence) {
+            return true;
+        }
+        let lower_head: String = sentence.chars().take(8).collect::<String>().to_lowercase();
+        let introductory = [
+            "if ",
+            "when ",
+            "once ",
+            "after ",
+            "before ",
+            "to ",
+            "in order to ",
+            "until ",
+            "while ",
+        ]
+        .iter()
+        .any(|w| lower_head.starts_with(w));
+        introductory
+            && sentence
+                .split_once(", ")
+                .is_some_and(|(_, main)| self.starts_clause(main))
+    }
+
+    fn starts_clause(&self, sentence: &str) -> bool {
         let mut words: Vec<String> = Vec::with_capacity(self.start_words);
         for w in sentence.split_whitespace().take(self.start_words) {
             let w = w.trim_end_matches([',', ':', ';', '.', '!', '?']).to_lowercase();
@@ -298,7 +324,7 @@ impl CompiledRequire {
             return true;
         }
         for regex_pass in [false, true] {
-            for (i, s) in doc.sentences.iter().enumerate() {
+            for (i, s) in doc.sentences().iter().enumerate() {
                 let sentence = &doc.masked[s.start..s.end];
                 let matched = self.cues.iter().any(|groups| {
                     groups
@@ -325,7 +351,7 @@ impl CompiledRequire {
     fn has_heading(&self, masked: &str) -> bool {
         masked.lines().any(|line| {
             let t = line.trim();
-            if t.is_empty() || t.len() > 60 + t.find(':').unwrap_or(0) {
+            if t.is_empty() {
                 return false;
             }
             let head = t
@@ -368,6 +394,9 @@ mod tests {
         assert!(g.starts_sentence("Please, restart the app."));
         assert!(g.starts_sentence("Try again"));
         assert!(!g.starts_sentence("We try again"));
+        assert!(g.starts_sentence("If it fails, restart the app."));
+        assert!(g.starts_sentence("Once the update ends, please try again."));
+        assert!(!g.starts_sentence("We saw it fail, restart was slow."));
         assert!(g.regex_match("If the error persists, call."));
         assert_eq!(id, 1);
     }
@@ -404,5 +433,6 @@ mod tests {
         assert!(r.has_heading("Summary\n  Customer impact:\nnone"));
         assert!(r.has_heading("Impact: printing failed"));
         assert!(!r.has_heading("The impact was small."));
+        assert!(r.has_heading("Customer impact : a long description of what users could not do that runs on and on"));
     }
 }

@@ -19,6 +19,7 @@ pub struct CompiledTerm {
     unless_preceded_by: Vec<String>,
     sentence_has: Vec<String>,
     sentence_lacks: Vec<String>,
+    fix_when_followed_by: Vec<String>,
 }
 
 impl CompiledTerm {
@@ -39,7 +40,23 @@ impl CompiledTerm {
             unless_preceded_by: lower(&def.unless_preceded_by),
             sentence_has: lower(&def.sentence_has),
             sentence_lacks: lower(&def.sentence_lacks),
+            fix_when_followed_by: lower(&def.fix_when_followed_by),
         }
+    }
+
+    /// May this hit carry the term's replacement? (`fix_when_followed_by`; true when empty.)
+    pub fn fix_applies(&self, doc: &Document, span: Span) -> bool {
+        if self.fix_when_followed_by.is_empty() {
+            return true;
+        }
+        let after = window_after(&doc.masked, span.end, 48).trim_start().to_lowercase();
+        self.fix_when_followed_by.iter().any(|w| {
+            if w.chars().next_back().is_some_and(is_word_char) {
+                starts_with_word(&after, w)
+            } else {
+                after.starts_with(w.as_str())
+            }
+        })
     }
 
     /// Do the guards let this hit through?
@@ -60,7 +77,7 @@ impl CompiledTerm {
         if !self.sentence_has.is_empty() || !self.sentence_lacks.is_empty() {
             let sentence = match doc.sentence_at(span.start) {
                 Some(i) => {
-                    let s = doc.sentences[i];
+                    let s = doc.sentences()[i];
                     text[s.start..s.end].to_lowercase()
                 }
                 None => String::new(),
