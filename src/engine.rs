@@ -646,7 +646,7 @@ impl Engine {
                         settled[entry] = true;
                         continue;
                     }
-                    if glossary::looks_like_label(&doc.masked, c.span, exact) {
+                    if !exact && glossary::looks_like_label(doc.text, &doc.masked, c.span, &e.forms) {
                         continue;
                     }
                     if self.accepted.contains(&e.term.to_lowercase()) || self.accepted.contains(&matched.to_lowercase())

@@ -136,28 +136,97 @@ pub fn surface_forms(entry: &GlossaryEntry) -> Vec<(String, bool)> {
         .collect()
 }
 
-/// Is a case-insensitive form written here as a proper noun or UI label ("Event Log",
-/// "Registry" mid-sentence)? Such text names a screen or product the reader sees, not jargon.
-pub fn looks_like_label(masked: &str, span: Span, form_is_case_sensitive: bool) -> bool {
-    if form_is_case_sensitive {
+/// Verbs and prepositions that introduce a UI label ("Open Event Log", "under Registry").
+const UI_BEFORE: &[&str] = &[
+    "click",
+    "select",
+    "choose",
+    "open",
+    "tap",
+    "press",
+    "go to",
+    "navigate to",
+    "under",
+    "enable",
+    "disable",
+    "toggle",
+    "turn on",
+    "turn off",
+    "check",
+    "uncheck",
+    "expand",
+    "double-click",
+    "right-click",
+    "launch",
+    "find",
+    "search for",
+    "type",
+    "pick",
+    "set",
+    "->",
+    ">",
+    "named",
+    "labelled",
+    "labeled",
+    "called",
+];
+
+/// Nouns that follow a UI label ("the Event Log window").
+const UI_AFTER: &[&str] = &[
+    "menu", "tab", "button", "page", "option", "options", "setting", "settings", "field", "pane", "panel", "window",
+    "dialog", "screen", "section", "toggle", "switch", "box", "checkbox", "list", "link", "icon", "app", "tile",
+    "wizard", "view",
+];
+
+/// Is this hit a UI label rather than prose jargon? It must be written in Title Case where the
+/// glossary form is not (so "Exchange Online Protection", a proper name in the glossary, never
+/// is), and sit in a UI context: bold markup, a UI verb or preposition before it ("Open Event
+/// Log", "under Registry"), or a UI noun after it ("the Event Log window").
+pub fn looks_like_label(text: &str, masked: &str, span: Span, forms: &[String]) -> bool {
+    let matched = &masked[span.start..span.end];
+    if forms
+        .iter()
+        .any(|f| f.eq_ignore_ascii_case(matched) && f.split([' ', '-']).all(starts_upper))
+    {
         return false;
     }
-    let matched = &masked[span.start..span.end];
     let words: Vec<&str> = matched
         .split(|c: char| c.is_whitespace() || c == '-')
         .filter(|w| !w.is_empty())
         .collect();
-    let capitalised =
-        |w: &&str| w.chars().next().is_some_and(char::is_uppercase) && w.chars().skip(1).any(char::is_lowercase);
-    if !words.iter().all(capitalised) {
+    if words.is_empty() || !words.iter().all(|w| starts_upper(w)) || !matched.chars().any(char::is_lowercase) {
         return false;
     }
-    if words.len() > 1 {
-        return true;
-    }
-    // One capitalised word: a label only when it is not simply starting a sentence.
-    let before = masked[..span.start].trim_end_matches([' ', '\t']);
-    !(before.is_empty() || before.ends_with(['.', '!', '?', '\n', ':', '"', '(', '*', '#', '>', '-']))
+    let bold = text[..span.start].ends_with("**") || text[..span.start].ends_with("__");
+    let before = masked[span.start.saturating_sub(40)..span.start].to_lowercase();
+    let before = before.trim_end();
+    let ui_before = UI_BEFORE
+        .iter()
+        .any(|w| before.ends_with(w) || before.ends_with(&format!("{w} the")) || before.ends_with(&format!("{w} a")));
+    let after = masked[span.end..].trim_start_matches([' ', '\t']);
+    let next: String = after
+        .chars()
+        .take_while(|c| c.is_alphanumeric())
+        .collect::<String>()
+        .to_lowercase();
+    // "EAP Method: PEAP" (a setting and its value), or the tail of a longer Title Case name
+    // in mid-sentence ("instead of Randomize MAC Address").
+    let setting = after.starts_with(':');
+    let prev_word = before.rsplit(|c: char| c.is_whitespace()).next().unwrap_or("");
+    let raw_prev = masked[..span.start].trim_end();
+    let in_name = raw_prev
+        .rsplit(char::is_whitespace)
+        .next()
+        .is_some_and(|w| w.len() > 1 && starts_upper(w))
+        && !raw_prev[..raw_prev.len() - prev_word.len()]
+            .trim_end()
+            .ends_with(['.', '!', '?', ':'])
+        && raw_prev.len() > prev_word.len();
+    bold || ui_before || setting || in_name || UI_AFTER.contains(&next.as_str())
+}
+
+fn starts_upper(w: &str) -> bool {
+    w.chars().next().is_some_and(char::is_uppercase)
 }
 
 /// The suggestion and the text of the unsafe/safe fix for an unexplained term.
@@ -206,16 +275,40 @@ mod tests {
 
     #[test]
     fn labels_are_not_prose() {
-        let t = "Open Event Log and the Registry. Registry edits are risky. Check the event log.";
-        let at = |w: &str, from: usize| {
-            let s = from + t[from..].find(w).unwrap();
+        let forms = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let at = |t: &str, w: &str| {
+            let s = t.find(w).unwrap();
             Span::new(s, s + w.len())
         };
-        assert!(looks_like_label(t, at("Event Log", 0), false));
-        assert!(looks_like_label(t, at("Registry", 0), false));
-        assert!(!looks_like_label(t, at("Registry", 30), false));
-        assert!(!looks_like_label(t, at("event log", 0), false));
-        assert!(!looks_like_label("Use DNS", Span::new(4, 7), true));
+        let el = forms(&["event log"]);
+        let t = "Open Event Log to see it.";
+        assert!(looks_like_label(t, t, at(t, "Event Log"), &el));
+        let t = "Check the Event Log window.";
+        assert!(looks_like_label(t, t, at(t, "Event Log"), &el));
+        let t = "The Event Log filled up.";
+        assert!(
+            !looks_like_label(t, t, at(t, "Event Log"), &el),
+            "Title Case without UI context is prose"
+        );
+        let t = "Check the event log.";
+        assert!(!looks_like_label(t, t, at(t, "event log"), &el));
+        let ndr = forms(&["non-delivery report"]);
+        let t = "Senders got Non-Delivery Reports.";
+        assert!(!looks_like_label(t, t, at(t, "Non-Delivery Reports"), &ndr));
+        let eop = forms(&["EOP", "Exchange Online Protection"]);
+        let t = "Select Exchange Online Protection.";
+        assert!(
+            !looks_like_label(t, t, at(t, "Exchange Online Protection"), &eop),
+            "a proper name in the glossary"
+        );
+        let mac = forms(&["MAC address"]);
+        let t = "Enable Randomize MAC Address toggle.";
+        assert!(looks_like_label(t, t, at(t, "MAC Address"), &mac));
+        let t = "Then, instead of Randomize MAC Address, pick another.";
+        assert!(looks_like_label(t, t, at(t, "MAC Address"), &mac));
+        let eap = forms(&["EAP method"]);
+        let t = "EAP Method: PEAP";
+        assert!(looks_like_label(t, t, at(t, "EAP Method"), &eap));
     }
 
     #[test]

@@ -153,6 +153,10 @@ pub struct RequireDef {
     /// anchors).
     #[serde(default)]
     pub anywhere: Vec<String>,
+    /// Words stripped from the start of a sentence (or main clause) before `^`-anchored cues
+    /// are looked up ("Please restart", "Then, click").
+    #[serde(default)]
+    pub skip_leading: Vec<String>,
     /// Sentences matching one of these never satisfy the rule.
     #[serde(default)]
     pub unless: Vec<String>,

@@ -137,6 +137,8 @@ pub struct Group {
     starts: HashSet<String>,
     /// Longest anchored string, in words.
     start_words: usize,
+    /// Lead words skipped before the anchored lookup (lowercase).
+    skip_leading: Vec<String>,
     regexes: Vec<LazyRegex>,
 }
 
@@ -205,7 +207,15 @@ impl Group {
 
     fn starts_clause(&self, sentence: &str) -> bool {
         let mut words: Vec<String> = Vec::with_capacity(self.start_words);
-        for w in sentence.split_whitespace().take(self.start_words) {
+        let mut tokens = sentence.split_whitespace().peekable();
+        while let Some(t) = tokens.peek() {
+            let t = t.trim_end_matches(',').to_lowercase();
+            if !self.skip_leading.contains(&t) {
+                break;
+            }
+            tokens.next();
+        }
+        for w in tokens.take(self.start_words) {
             let w = w.trim_end_matches([',', ':', ';', '.', '!', '?']).to_lowercase();
             if w.is_empty() {
                 break;
@@ -286,6 +296,10 @@ impl CompiledRequire {
             if !groups.is_empty() {
                 cues.push(groups);
             }
+        }
+        let skip: Vec<String> = def.skip_leading.iter().map(|w| w.trim().to_lowercase()).collect();
+        for g in cues.iter_mut().flatten() {
+            g.skip_leading = skip.clone();
         }
         let unless = if def.unless.is_empty() {
             None
@@ -381,15 +395,16 @@ mod tests {
     #[test]
     fn patterns_are_sorted_into_phrases_starts_and_regexes() {
         let mut id = 0;
-        let g = Group::new(
+        let mut g = Group::new(
             &[
                 r"\b(?:could not|unable to)\b".into(),
-                r"^(?:please,? )?(?:try|restart)\b".into(),
+                r"^(?:try|restart)\b".into(),
                 r"if [^.]* persists".into(),
             ],
             &mut id,
         )
         .unwrap();
+        g.skip_leading = vec!["please".into()];
         assert_eq!(g.phrases, ["could not", "unable to"]);
         assert!(g.starts_sentence("Please, restart the app."));
         assert!(g.starts_sentence("Try again"));
