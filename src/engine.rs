@@ -10,6 +10,7 @@ use crate::error::Error;
 use crate::profile::{Audience, Kind};
 use crate::rules::glossary::{self, gloss_suggestion};
 use crate::rules::require::{self, CompiledRequire};
+use crate::rules::shapes::{CompiledShape, Context, Known, RuleInfo};
 use crate::rules::terms::{CompiledTerm, at_word_boundaries, is_quoted};
 use crate::rules::{BUILTIN_PACKS, GlossaryEntry, Pack, RuleDef, RuleMeta, Shape};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
@@ -51,6 +52,8 @@ struct CompiledRule {
     forced: Option<Severity>,
     terms: Vec<CompiledTerm>,
     require: Option<CompiledRequire>,
+    /// The `metric`, `sections` and `pattern` shapes (see `rules::shapes`).
+    shape: Option<CompiledShape>,
 }
 
 #[derive(Debug)]
@@ -169,6 +172,7 @@ impl Engine {
         let mut phrase_owners = Vec::new();
         let mut regex_src: Vec<String> = Vec::new();
         let mut regexes = Vec::new();
+        let known = Known::new(&defs, &glossary, &settings.accept);
         for def in defs.into_iter().filter(|d| enabled(&d.id)) {
             let idx = rules.len();
             let rule_err = |m: String| Error::config(PathBuf::from("rules"), format!("rule `{}`: {m}", def.id));
@@ -221,6 +225,7 @@ impl Engine {
                 }
                 None => None,
             };
+            let shape = CompiledShape::new(&def, &known).map_err(rule_err)?;
             let forced = settings.severity.get(&def.id).copied();
             rules.push(CompiledRule {
                 meta: RuleMeta {
@@ -231,6 +236,7 @@ impl Engine {
                     shape: def.shape,
                     summary: def.summary,
                     explain: def.explain,
+                    redact: def.redact,
                 },
                 message: def.message,
                 suggestion: def.suggestion,
@@ -238,6 +244,7 @@ impl Engine {
                 forced,
                 terms,
                 require,
+                shape,
             });
         }
         let phrases = if patterns.is_empty() {
@@ -287,6 +294,9 @@ impl Engine {
         for r in &self.rules {
             if let Some(req) = &r.require {
                 req.force().map_err(|e| format!("rule `{}`: {e}", r.meta.id))?;
+            }
+            if let Some(shape) = &r.shape {
+                shape.force().map_err(|e| format!("rule `{}`: {e}", r.meta.id))?;
             }
         }
         for (kind, re, _) in &self.detector.cues {
@@ -364,6 +374,7 @@ impl Engine {
                     });
                 }
             }
+            self.check_shapes(doc, kind, audience, &active, &mut out);
         }
         let order: std::collections::HashMap<&str, usize> = self
             .rules
@@ -379,6 +390,30 @@ impl Engine {
             )
         });
         out
+    }
+
+    /// Run the rules of the `metric`, `sections` and `pattern` shapes.
+    fn check_shapes(&self, doc: &Document, kind: Kind, audience: Audience, active: &[bool], out: &mut Vec<Diagnostic>) {
+        let cx = Context::new(doc, kind, audience);
+        for (rule, _) in self.rules.iter().zip(active).filter(|(_, a)| **a) {
+            if let Some(shape) = &rule.shape {
+                let info = RuleInfo {
+                    id: &rule.meta.id,
+                    severity: rule.meta.severity,
+                    forced: rule.forced,
+                    message: &rule.message,
+                    suggestion: rule.suggestion.as_deref(),
+                    skip_quoted: rule.skip_quoted,
+                    redact: rule.meta.redact,
+                };
+                shape.check(&cx, &info, out);
+            }
+        }
+    }
+
+    /// Does this rule report sensitive text (to be shown masked)?
+    pub fn redacts(&self, rule: &str) -> bool {
+        self.rule(rule).is_some_and(|r| r.redact)
     }
 
     /// Raw hits of every active phrase and regex, one scan each, leftmost-longest per rule.

@@ -12,6 +12,7 @@ pub mod emit;
 pub mod engine;
 pub mod error;
 pub mod profile;
+pub mod readability;
 pub mod rules;
 pub mod source;
 pub mod walk;

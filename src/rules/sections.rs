@@ -1,0 +1,421 @@
+//! The `sections` shape: named parts a document must contain, each found by a heading or label
+//! ("Symptoms", "Steps tried:"), by cue sentences (as in `require`: one sentence matching a
+//! pattern of every group), by `anywhere` patterns, or by a list of a given kind (numbered steps).
+//! One finding names every missing part ("this handoff does not say: what was tried and who to
+//! contact").
+//!
+//! A part may have to be in a region: the first or last paragraphs or sentences, skipping
+//! paragraphs that only greet or sign off (`within = { from = "start", sentences = 1 }`). With
+//! `report = "misplaced"`, the rule instead reports a part that the document has, but not in its
+//! region (the impact statement after the technical detail); the finding then marks where it is.
+
+use super::require::LazyAlternation;
+use super::shapes::{Context, Known, RuleInfo};
+use super::{Anchor, SentenceCue};
+use crate::diagnostic::{Diagnostic, Span};
+use crate::document::{BlockKind, Document};
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionsDef {
+    pub part: Vec<PartDef>,
+    /// The rule does not apply to a document where one of these matches (`(?m)` line anchors),
+    /// e.g. an incident that says it is resolved needs no next-update time.
+    #[serde(default)]
+    pub unless_document: Vec<String>,
+    #[serde(default)]
+    pub report: Report,
+    /// Where a "missing" finding goes.
+    #[serde(default)]
+    pub at: Anchor,
+    /// Skip documents with fewer words of prose than this.
+    #[serde(default)]
+    pub min_words: u32,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Report {
+    /// A part found nowhere in its region.
+    #[default]
+    Missing,
+    /// A part found in the document but not in its region.
+    Misplaced,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartDef {
+    /// How the message names the part ("the symptoms").
+    pub name: String,
+    /// Heading or label words that introduce the part: a heading, or a line starting with one
+    /// of these (whole words, up to a few more words) and ending in a colon or the line end.
+    #[serde(default)]
+    pub headings: Vec<String>,
+    /// Cue sentences, as in `require`.
+    #[serde(default)]
+    pub sentence: Vec<SentenceCue>,
+    /// Any match in the region satisfies the part (`(?m)` line anchors).
+    #[serde(default)]
+    pub anywhere: Vec<String>,
+    /// Sentences matching these never count.
+    #[serde(default)]
+    pub unless: Vec<String>,
+    /// Also use the cues of this rule's `[rule.require]` table.
+    #[serde(default)]
+    pub cues_from: Option<String>,
+    /// A list item of this kind in the region satisfies the part.
+    #[serde(default)]
+    pub list: Option<ListKind>,
+    /// Where the part must be (default: anywhere in the document).
+    #[serde(default)]
+    pub within: Option<Region>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ListKind {
+    Ordered,
+    Any,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Region {
+    pub from: Anchor,
+    /// Count this many paragraphs (headings excluded) from that end.
+    #[serde(default)]
+    pub paragraphs: Option<usize>,
+    /// Or this many sentences.
+    #[serde(default)]
+    pub sentences: Option<usize>,
+    /// Paragraphs or sentences that match one of these as a whole do not count (greetings,
+    /// "Thanks for your patience", status labels).
+    #[serde(default)]
+    pub skip: Vec<String>,
+}
+
+#[derive(Debug)]
+struct CompiledRegion {
+    from: Anchor,
+    by_sentence: bool,
+    count: usize,
+    skip: Option<LazyAlternation>,
+}
+
+#[derive(Debug)]
+struct CompiledPart {
+    name: String,
+    headings: Option<LazyAlternation>,
+    cues: Vec<Vec<LazyAlternation>>,
+    anywhere: Option<LazyAlternation>,
+    unless: Option<LazyAlternation>,
+    list: Option<ListKind>,
+    within: Option<CompiledRegion>,
+}
+
+#[derive(Debug)]
+pub struct CompiledSections {
+    parts: Vec<CompiledPart>,
+    unless_document: Option<LazyAlternation>,
+    report: Report,
+    at: Anchor,
+    min_words: u32,
+}
+
+impl CompiledSections {
+    pub fn new(def: &SectionsDef, known: &Known) -> Result<Self, String> {
+        if def.part.is_empty() {
+            return Err("shape `sections` needs at least one [[rule.sections.part]]".into());
+        }
+        let mut parts = Vec::new();
+        for p in &def.part {
+            let mut sentence = p.sentence.clone();
+            let mut anywhere = p.anywhere.clone();
+            let mut unless = p.unless.clone();
+            if let Some(id) = &p.cues_from {
+                let r = known.requires.get(id).ok_or_else(|| {
+                    format!(
+                        "part `{}`: `cues_from` names `{id}`, which has no [rule.require]",
+                        p.name
+                    )
+                })?;
+                sentence.extend(r.sentence.iter().cloned());
+                anywhere.extend(r.anywhere.iter().cloned());
+                unless.extend(r.unless.iter().cloned());
+            }
+            let headings = if p.headings.is_empty() {
+                None
+            } else {
+                let alt = p
+                    .headings
+                    .iter()
+                    .map(|h| format!("(?:{h})"))
+                    .collect::<Vec<_>>()
+                    .join("|");
+                LazyAlternation::new(
+                    &[format!(
+                        r"^[ \t]*(?:\d{{1,2}}[.)][ \t]*)?(?:{alt})\b[^\n.!?:]{{0,60}}(?::|[ \t]*$)"
+                    )],
+                    true,
+                )?
+            };
+            let mut cues = Vec::new();
+            for cue in &sentence {
+                let mut groups = Vec::new();
+                for g in &cue.all {
+                    if let Some(re) = LazyAlternation::new(g, false)? {
+                        groups.push(re);
+                    }
+                }
+                if !groups.is_empty() {
+                    cues.push(groups);
+                }
+            }
+            let within = match &p.within {
+                None => None,
+                Some(r) => {
+                    let (by_sentence, count) = match (r.paragraphs, r.sentences) {
+                        (Some(n), None) => (false, n),
+                        (None, Some(n)) => (true, n),
+                        _ => {
+                            return Err(format!(
+                                "part `{}`: `within` needs one of `paragraphs` or `sentences`",
+                                p.name
+                            ));
+                        }
+                    };
+                    let skip: Vec<String> = r.skip.iter().map(|s| format!(r"^\s*(?:{s})\s*$")).collect();
+                    Some(CompiledRegion {
+                        from: r.from,
+                        by_sentence,
+                        count: count.max(1),
+                        skip: LazyAlternation::new(&skip, false)?,
+                    })
+                }
+            };
+            parts.push(CompiledPart {
+                name: p.name.clone(),
+                headings,
+                cues,
+                anywhere: LazyAlternation::new(&anywhere, true)?,
+                unless: LazyAlternation::new(&unless, false)?,
+                list: p.list,
+                within,
+            });
+        }
+        Ok(CompiledSections {
+            parts,
+            unless_document: LazyAlternation::new(&def.unless_document, true)?,
+            report: def.report,
+            at: def.at,
+            min_words: def.min_words,
+        })
+    }
+
+    pub fn force(&self) -> Result<(), String> {
+        for p in &self.parts {
+            for re in p
+                .headings
+                .iter()
+                .chain(p.cues.iter().flatten())
+                .chain(p.anywhere.iter())
+                .chain(p.unless.iter())
+                .chain(p.within.iter().flat_map(|w| w.skip.iter()))
+            {
+                re.force()?;
+            }
+        }
+        self.unless_document.iter().try_for_each(LazyAlternation::force)
+    }
+
+    pub fn check(&self, cx: &Context, rule: &RuleInfo, out: &mut Vec<Diagnostic>) {
+        let doc = cx.doc;
+        if doc.sentences.is_empty() {
+            return;
+        }
+        if self.min_words > 0 && cx.stats().words() < self.min_words {
+            return;
+        }
+        if self.unless_document.as_ref().is_some_and(|re| re.is_match(&doc.masked)) {
+            return;
+        }
+        let fill =
+            |template: &str, names: &str| template.replace("{missing}", names).replace("{kind}", cx.kind.as_str());
+        match self.report {
+            Report::Missing => {
+                let missing: Vec<&str> = self
+                    .parts
+                    .iter()
+                    .filter(|p| {
+                        let range = p.within.as_ref().map_or((0, doc.masked.len()), |r| r.range(doc));
+                        p.find(doc, range).is_none()
+                    })
+                    .map(|p| p.name.as_str())
+                    .collect();
+                if missing.is_empty() {
+                    return;
+                }
+                let names = join_names(&missing);
+                let at = match self.at {
+                    Anchor::Start => doc.start_of_prose(),
+                    Anchor::End => doc.end_of_prose(),
+                };
+                out.push(rule.diagnostic(
+                    Span::empty(at),
+                    fill(rule.message, &names),
+                    rule.suggestion.map(|s| fill(s, &names)),
+                ));
+            }
+            Report::Misplaced => {
+                for p in &self.parts {
+                    let Some(region) = &p.within else { continue };
+                    let (a, b) = region.range(doc);
+                    if p.find(doc, (a, b)).is_some() {
+                        continue;
+                    }
+                    // Found later in the document: mark where it is.
+                    if let Some(span) = p.find(doc, (b, doc.masked.len())) {
+                        out.push(rule.diagnostic(
+                            span,
+                            fill(rule.message, &p.name),
+                            rule.suggestion.map(|s| fill(s, &p.name)),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl CompiledPart {
+    /// The first evidence of this part in the byte range `[a, b)` of the prose.
+    fn find(&self, doc: &Document, (a, b): (usize, usize)) -> Option<Span> {
+        if a >= b {
+            return None;
+        }
+        let text = &doc.masked[a..b];
+        let mut best: Option<Span> = None;
+        fn consider(best: &mut Option<Span>, s: Span) {
+            if best.is_none_or(|x| s.start < x.start) {
+                *best = Some(s);
+            }
+        }
+        for re in self.headings.iter().chain(self.anywhere.iter()) {
+            if let Some(m) = re.get().and_then(|re| re.find(text)) {
+                let m = trim_span(text, m.start(), m.end());
+                consider(&mut best, Span::new(a + m.0, a + m.1));
+            }
+        }
+        if let Some(kind) = self.list
+            && let Some(item) = doc.blocks.iter().find(|bl| {
+                bl.span.start >= a
+                    && bl.span.start < b
+                    && match (kind, bl.kind) {
+                        (ListKind::Ordered, BlockKind::ListItem { ordered }) => ordered,
+                        (ListKind::Any, BlockKind::ListItem { .. }) => true,
+                        _ => false,
+                    }
+            })
+        {
+            consider(&mut best, item.span);
+        }
+        if !self.cues.is_empty() {
+            let first = doc.sentences.partition_point(|s| s.start < a);
+            for s in doc.sentences[first..].iter().take_while(|s| s.end <= b) {
+                if best.is_some_and(|x| x.start <= s.start) {
+                    break;
+                }
+                let sentence = &doc.masked[s.start..s.end];
+                if self
+                    .cues
+                    .iter()
+                    .any(|groups| groups.iter().all(|re| re.is_match(sentence)))
+                    && !self.unless.as_ref().is_some_and(|re| re.is_match(sentence))
+                {
+                    consider(&mut best, *s);
+                    break;
+                }
+            }
+        }
+        best
+    }
+}
+
+impl CompiledRegion {
+    /// The byte range of the region in the document.
+    fn range(&self, doc: &Document) -> (usize, usize) {
+        let len = doc.masked.len();
+        let units: Vec<Span> = if self.by_sentence {
+            doc.sentences.clone()
+        } else {
+            paragraphs(doc)
+        };
+        let kept = |s: &&Span| {
+            let t = doc.masked[s.start..s.end].trim();
+            !t.is_empty() && !self.skip.as_ref().is_some_and(|re| re.is_match(t))
+        };
+        match self.from {
+            Anchor::Start => match units.iter().filter(kept).take(self.count).last() {
+                Some(last) => (0, last.end),
+                None => (0, len),
+            },
+            Anchor::End => match units.iter().rev().filter(kept).take(self.count).last() {
+                Some(first) => (first.start, len),
+                None => (0, len),
+            },
+        }
+    }
+}
+
+/// Outermost non-heading blocks with prose, in order (a list item's inner paragraph belongs to
+/// the item). Falls back to sentences when the parser gave no blocks.
+fn paragraphs(doc: &Document) -> Vec<Span> {
+    let mut out: Vec<Span> = Vec::new();
+    for b in &doc.blocks {
+        if matches!(b.kind, BlockKind::Heading(_)) {
+            continue;
+        }
+        if out.last().is_some_and(|l| b.span.start < l.end) {
+            continue;
+        }
+        if doc.masked[b.span.start..b.span.end].trim().is_empty() {
+            continue;
+        }
+        out.push(b.span);
+    }
+    if out.is_empty() { doc.sentences.clone() } else { out }
+}
+
+fn trim_span(text: &str, s: usize, e: usize) -> (usize, usize) {
+    let slice = &text[s..e];
+    let lead = slice.len() - slice.trim_start().len();
+    let trail = slice.len() - slice.trim_end().len();
+    if lead + trail >= slice.len() {
+        (s, s)
+    } else {
+        (s + lead, e - trail)
+    }
+}
+
+/// "a", "a and b", "a, b and c".
+fn join_names(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_join_in_english() {
+        assert_eq!(join_names(&["a"]), "a");
+        assert_eq!(join_names(&["a", "b"]), "a and b");
+        assert_eq!(join_names(&["a", "b", "c"]), "a, b and c");
+    }
+}
