@@ -112,7 +112,6 @@ struct Entry {
     def: PatternDef,
     sources: Vec<String>,
     compiled: OnceLock<Option<Vec<Regex>>>,
-    keywords: OnceLock<Option<AhoCorasick>>,
     guards: CompiledTerm,
     known: HashSet<String>,
 }
@@ -120,6 +119,8 @@ struct Entry {
 #[derive(Debug)]
 pub struct CompiledPatterns {
     entries: Vec<Entry>,
+    /// Every entry's keywords in one automaton (one scan per document), with their entries.
+    keywords: OnceLock<Option<(AhoCorasick, Vec<usize>)>>,
 }
 
 impl CompiledPatterns {
@@ -155,12 +156,14 @@ impl CompiledPatterns {
                 def: def.clone(),
                 sources,
                 compiled: OnceLock::new(),
-                keywords: OnceLock::new(),
                 guards,
                 known: known_set,
             });
         }
-        Ok(CompiledPatterns { entries })
+        Ok(CompiledPatterns {
+            entries,
+            keywords: OnceLock::new(),
+        })
     }
 
     pub fn force(&self) -> Result<(), String> {
@@ -175,14 +178,15 @@ impl CompiledPatterns {
     pub fn check(&self, cx: &Context, rule: &RuleInfo, out: &mut Vec<Diagnostic>) {
         let doc = cx.doc;
         let mut found: Vec<Diagnostic> = Vec::new();
-        for e in &self.entries {
+        let present = self.keywords_present(doc.text);
+        for (i, e) in self.entries.iter().enumerate() {
             if e.def.kinds.as_ref().is_some_and(|k| !k.contains(&cx.kind)) {
                 continue;
             }
-            let text = if e.def.raw { doc.text } else { doc.masked.as_str() };
-            if !e.keywords_present(text) {
+            if !e.def.keywords.is_empty() && !present.as_ref().is_none_or(|p| p[i]) {
                 continue;
             }
+            let text = if e.def.raw { doc.text } else { doc.masked.as_str() };
             let Some(regexes) = e.regexes() else { continue };
             let mut seen = 0usize;
             let mut hits: Vec<Span> = Vec::new();
@@ -224,6 +228,47 @@ impl CompiledPatterns {
     }
 }
 
+impl CompiledPatterns {
+    /// Which entries have one of their keywords in `text` (the original text: a keyword in the
+    /// prose is there too). `None` when there are no keywords or the automaton failed to build.
+    fn keywords_present(&self, text: &str) -> Option<Vec<bool>> {
+        let (ac, owners) = self
+            .keywords
+            .get_or_init(|| {
+                let mut words = Vec::new();
+                let mut owners = Vec::new();
+                for (i, e) in self.entries.iter().enumerate() {
+                    for k in &e.def.keywords {
+                        words.push(k.clone());
+                        owners.push(i);
+                    }
+                }
+                if words.is_empty() {
+                    return None;
+                }
+                let ac = AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .build(&words)
+                    .ok()?;
+                Some((ac, owners))
+            })
+            .as_ref()?;
+        let mut present = vec![false; self.entries.len()];
+        let mut left = present.len();
+        for m in ac.find_overlapping_iter(text) {
+            let i = owners[m.pattern().as_usize()];
+            if !present[i] {
+                present[i] = true;
+                left -= 1;
+                if left == 0 {
+                    break;
+                }
+            }
+        }
+        Some(present)
+    }
+}
+
 impl Entry {
     fn regexes(&self) -> Option<&Vec<Regex>> {
         self.compiled
@@ -235,26 +280,12 @@ impl Entry {
                             .case_insensitive(!self.def.case_sensitive)
                             .multi_line(true)
                             .size_limit(require::REGEX_SIZE_LIMIT)
-                            .dfa_size_limit(require::REGEX_SIZE_LIMIT)
                             .build()
                             .ok()
                     })
                     .collect()
             })
             .as_ref()
-    }
-
-    fn keywords_present(&self, text: &str) -> bool {
-        if self.def.keywords.is_empty() {
-            return true;
-        }
-        let ac = self.keywords.get_or_init(|| {
-            AhoCorasickBuilder::new()
-                .ascii_case_insensitive(true)
-                .build(&self.def.keywords)
-                .ok()
-        });
-        ac.as_ref().is_none_or(|ac| ac.is_match(text))
     }
 
     /// Do the filters and guards let this match through?

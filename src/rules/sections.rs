@@ -24,6 +24,10 @@ pub struct SectionsDef {
     /// e.g. an incident that says it is resolved needs no next-update time.
     #[serde(default)]
     pub unless_document: Vec<String>,
+    /// The rule applies only to a document where one of these matches (`(?m)` line anchors),
+    /// e.g. an incident update that says the work is still going on.
+    #[serde(default)]
+    pub if_document: Vec<String>,
     #[serde(default)]
     pub report: Report,
     /// Where a "missing" finding goes.
@@ -59,6 +63,14 @@ pub struct PartDef {
     /// Any match in the region satisfies the part (`(?m)` line anchors).
     #[serde(default)]
     pub anywhere: Vec<String>,
+    /// Any match in the original text satisfies the part, markup and front matter included
+    /// (an `appliesto:` key in the front matter).
+    #[serde(default)]
+    pub raw_anywhere: Vec<String>,
+    /// The part is required only in a document where one of these matches the prose (`(?m)`),
+    /// e.g. numbered steps only where there are steps.
+    #[serde(default)]
+    pub if_document: Vec<String>,
     /// Sentences matching these never count.
     #[serde(default)]
     pub unless: Vec<String>,
@@ -108,17 +120,60 @@ struct CompiledRegion {
 struct CompiledPart {
     name: String,
     headings: Option<LazyAlternation>,
-    cues: Vec<Vec<LazyAlternation>>,
+    cues: Vec<Cue>,
     anywhere: Option<LazyAlternation>,
+    raw_anywhere: Option<LazyAlternation>,
+    if_document: Option<LazyAlternation>,
     unless: Option<LazyAlternation>,
     list: Option<ListKind>,
     within: Option<CompiledRegion>,
+}
+
+/// One way a sentence can carry a part: a match of every group.
+#[derive(Debug)]
+struct Cue {
+    groups: Vec<LazyAlternation>,
+    /// A group without `^`/`$` anchors: searching the whole region for it finds every sentence
+    /// that could match, so only those sentences are checked (one scan instead of one regex call
+    /// per sentence).
+    scan: Option<usize>,
+}
+
+impl Cue {
+    fn matches(&self, sentence: &str) -> bool {
+        self.groups.iter().all(|re| re.is_match(sentence))
+    }
+}
+
+/// Does a pattern use a line or text anchor (`^`, `$`, `\A`, `\z`) outside a character class?
+fn has_anchor(p: &str) -> bool {
+    let mut escaped = false;
+    let mut class = 0usize;
+    for c in p.chars() {
+        if escaped {
+            if class == 0 && matches!(c, 'A' | 'z') {
+                return true;
+            }
+            escaped = false;
+            continue;
+        }
+        match c {
+            '\\' => escaped = true,
+            '[' => class += 1,
+            ']' if class > 0 => class -= 1,
+            '^' if class == 0 => return true,
+            '$' if class == 0 => return true,
+            _ => {}
+        }
+    }
+    false
 }
 
 #[derive(Debug)]
 pub struct CompiledSections {
     parts: Vec<CompiledPart>,
     unless_document: Option<LazyAlternation>,
+    if_document: Option<LazyAlternation>,
     report: Report,
     at: Anchor,
     min_words: u32,
@@ -156,7 +211,7 @@ impl CompiledSections {
                     .join("|");
                 LazyAlternation::new(
                     &[format!(
-                        r"^[ \t]*(?:\d{{1,2}}[.)][ \t]*)?(?:{alt})\b[^\n.!?:]{{0,60}}(?::|[ \t]*$)"
+                        r"^[ \t]*(?:\d{{1,2}}[.)][ \t]*)?(?:{alt})\b[A-Za-z0-9 \t,'()/&_-]{{0,60}}(?::|[ \t]*$)"
                     )],
                     true,
                 )?
@@ -164,13 +219,17 @@ impl CompiledSections {
             let mut cues = Vec::new();
             for cue in &sentence {
                 let mut groups = Vec::new();
+                let mut scan = None;
                 for g in &cue.all {
                     if let Some(re) = LazyAlternation::new(g, false)? {
+                        if scan.is_none() && !g.iter().any(|p| has_anchor(p)) {
+                            scan = Some(groups.len());
+                        }
                         groups.push(re);
                     }
                 }
                 if !groups.is_empty() {
-                    cues.push(groups);
+                    cues.push(Cue { groups, scan });
                 }
             }
             let within = match &p.within {
@@ -200,6 +259,8 @@ impl CompiledSections {
                 headings,
                 cues,
                 anywhere: LazyAlternation::new(&anywhere, true)?,
+                raw_anywhere: LazyAlternation::new(&p.raw_anywhere, true)?,
+                if_document: LazyAlternation::new(&p.if_document, true)?,
                 unless: LazyAlternation::new(&unless, false)?,
                 list: p.list,
                 within,
@@ -208,6 +269,7 @@ impl CompiledSections {
         Ok(CompiledSections {
             parts,
             unless_document: LazyAlternation::new(&def.unless_document, true)?,
+            if_document: LazyAlternation::new(&def.if_document, true)?,
             report: def.report,
             at: def.at,
             min_words: def.min_words,
@@ -219,15 +281,20 @@ impl CompiledSections {
             for re in p
                 .headings
                 .iter()
-                .chain(p.cues.iter().flatten())
+                .chain(p.cues.iter().flat_map(|c| c.groups.iter()))
                 .chain(p.anywhere.iter())
+                .chain(p.raw_anywhere.iter())
+                .chain(p.if_document.iter())
                 .chain(p.unless.iter())
                 .chain(p.within.iter().flat_map(|w| w.skip.iter()))
             {
                 re.force()?;
             }
         }
-        self.unless_document.iter().try_for_each(LazyAlternation::force)
+        self.unless_document
+            .iter()
+            .chain(self.if_document.iter())
+            .try_for_each(LazyAlternation::force)
     }
 
     pub fn check(&self, cx: &Context, rule: &RuleInfo, out: &mut Vec<Diagnostic>) {
@@ -235,10 +302,12 @@ impl CompiledSections {
         if doc.sentences.is_empty() {
             return;
         }
-        if self.min_words > 0 && cx.stats().words() < self.min_words {
+        if self.min_words > 0 && cx.words() < self.min_words {
             return;
         }
-        if self.unless_document.as_ref().is_some_and(|re| re.is_match(&doc.masked)) {
+        if self.if_document.as_ref().is_some_and(|re| !re.is_match(&doc.masked))
+            || self.unless_document.as_ref().is_some_and(|re| re.is_match(&doc.masked))
+        {
             return;
         }
         let fill =
@@ -248,9 +317,10 @@ impl CompiledSections {
                 let missing: Vec<&str> = self
                     .parts
                     .iter()
+                    .filter(|p| p.if_document.as_ref().is_none_or(|re| re.is_match(&doc.masked)))
                     .filter(|p| {
                         let range = p.within.as_ref().map_or((0, doc.masked.len()), |r| r.range(doc));
-                        p.find(doc, range).is_none()
+                        p.find(doc, range, false).is_none()
                     })
                     .map(|p| p.name.as_str())
                     .collect();
@@ -272,11 +342,11 @@ impl CompiledSections {
                 for p in &self.parts {
                     let Some(region) = &p.within else { continue };
                     let (a, b) = region.range(doc);
-                    if p.find(doc, (a, b)).is_some() {
+                    if p.find(doc, (a, b), false).is_some() {
                         continue;
                     }
                     // Found later in the document: mark where it is.
-                    if let Some(span) = p.find(doc, (b, doc.masked.len())) {
+                    if let Some(span) = p.find(doc, (b, doc.masked.len()), true) {
                         out.push(rule.diagnostic(
                             span,
                             fill(rule.message, &p.name),
@@ -290,8 +360,9 @@ impl CompiledSections {
 }
 
 impl CompiledPart {
-    /// The first evidence of this part in the byte range `[a, b)` of the prose.
-    fn find(&self, doc: &Document, (a, b): (usize, usize)) -> Option<Span> {
+    /// Evidence of this part in the byte range `[a, b)` of the prose: the earliest when
+    /// `earliest`, else whichever is cheapest to find.
+    fn find(&self, doc: &Document, (a, b): (usize, usize), earliest: bool) -> Option<Span> {
         if a >= b {
             return None;
         }
@@ -308,6 +379,14 @@ impl CompiledPart {
                 consider(&mut best, Span::new(a + m.0, a + m.1));
             }
         }
+        if best.is_some() && !earliest {
+            return best;
+        }
+        if let Some(re) = self.raw_anywhere.as_ref().and_then(LazyAlternation::get)
+            && let Some(m) = re.find(&doc.text[a..b])
+        {
+            consider(&mut best, Span::new(a + m.start(), a + m.end()));
+        }
         if let Some(kind) = self.list
             && let Some(item) = doc.blocks.iter().find(|bl| {
                 bl.span.start >= a
@@ -321,25 +400,70 @@ impl CompiledPart {
         {
             consider(&mut best, item.span);
         }
+        if best.is_some() && !earliest {
+            return best;
+        }
         if !self.cues.is_empty() {
-            let first = doc.sentences.partition_point(|s| s.start < a);
-            for s in doc.sentences[first..].iter().take_while(|s| s.end <= b) {
-                if best.is_some_and(|x| x.start <= s.start) {
-                    break;
-                }
-                let sentence = &doc.masked[s.start..s.end];
-                if self
-                    .cues
-                    .iter()
-                    .any(|groups| groups.iter().all(|re| re.is_match(sentence)))
-                    && !self.unless.as_ref().is_some_and(|re| re.is_match(sentence))
-                {
-                    consider(&mut best, *s);
-                    break;
-                }
+            let stop = if earliest { best.map_or(b, |x| x.start) } else { b };
+            if let Some(s) = self.first_sentence(doc, a, stop) {
+                consider(&mut best, s);
             }
         }
         best
+    }
+}
+
+impl CompiledPart {
+    /// The first sentence inside `[a, b)` that carries one of the cues and no `unless`.
+    fn first_sentence(&self, doc: &Document, a: usize, b: usize) -> Option<Span> {
+        let sentences = &doc.sentences;
+        let first = sentences.partition_point(|s| s.start < a);
+        let end = first + sentences[first..].partition_point(|s| s.end <= b);
+        let ok = |s: &Span, cue: &Cue| {
+            let text = &doc.masked[s.start..s.end];
+            cue.matches(text) && !self.unless.as_ref().is_some_and(|re| re.is_match(text))
+        };
+        let mut found: Option<usize> = None;
+        for cue in &self.cues {
+            // Only sentences before the best so far can improve on it.
+            let limit = found.unwrap_or(end);
+            if first >= limit {
+                break;
+            }
+            let hit = match cue.scan.and_then(|g| cue.groups[g].get()) {
+                Some(re) => {
+                    // Scan the region once; check only sentences where a match starts.
+                    let hay_end = sentences[limit - 1].end;
+                    let mut i = first;
+                    let mut hit = None;
+                    while i < limit {
+                        let Some(m) = re.find_at(&doc.masked[..hay_end], sentences[i].start) else {
+                            break;
+                        };
+                        let j = i + sentences[i..limit].partition_point(|s| s.end <= m.start());
+                        if j >= limit {
+                            break;
+                        }
+                        if sentences[j].start > m.start() {
+                            // The match starts between sentences: look again from the next one.
+                            i = j;
+                            continue;
+                        }
+                        if ok(&sentences[j], cue) {
+                            hit = Some(j);
+                            break;
+                        }
+                        i = j + 1;
+                    }
+                    hit
+                }
+                None => (first..limit).find(|&i| ok(&sentences[i], cue)),
+            };
+            if let Some(h) = hit {
+                found = Some(h);
+            }
+        }
+        found.map(|i| sentences[i])
     }
 }
 
@@ -411,6 +535,15 @@ fn join_names(names: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn anchors_are_found_outside_classes() {
+        assert!(has_anchor("^(?:hi|hello)"));
+        assert!(has_anchor("done$"));
+        assert!(has_anchor(r"\Afoo"));
+        assert!(!has_anchor(r"\bif [^.?!]*\bstill\b"));
+        assert!(!has_anchor(r"\$\{x\}"));
+    }
 
     #[test]
     fn names_join_in_english() {

@@ -62,6 +62,25 @@ impl<'d, 'a> Context<'d, 'a> {
     pub fn stats(&self) -> &TextStats {
         self.stats.get_or_init(|| TextStats::of(self.doc))
     }
+
+    /// Words of prose (as the reading grade counts them), without counting syllables when the
+    /// full statistics are not needed anyway.
+    pub fn words(&self) -> u32 {
+        match self.stats.get() {
+            Some(st) => st.words(),
+            None => self
+                .doc
+                .sentences
+                .iter()
+                .map(|s| {
+                    self.doc.masked[s.start..s.end]
+                        .split_whitespace()
+                        .filter(|t| t.chars().any(char::is_alphanumeric))
+                        .count() as u32
+                })
+                .sum(),
+        }
+    }
 }
 
 /// What compiling a shape may look at besides its own rule.
