@@ -70,12 +70,13 @@ impl CompiledMetric {
         };
         match self.def.measure {
             Measure::SentenceWords => {
-                for s in &cx.doc.sentences {
-                    let text = &cx.doc.masked[s.start..s.end];
+                let stats = cx.stats();
+                for (s, st) in cx.doc.sentences.iter().zip(&stats.sentences) {
                     // Most sentences are short enough that the cheap bound settles them.
-                    if readability::word_bound(text) as f64 <= max {
+                    if f64::from(st.bound) <= max {
                         continue;
                     }
+                    let text = &cx.doc.masked[s.start..s.end];
                     let words = readability::word_count(text);
                     if words as f64 > max {
                         let value = words.to_string();
@@ -89,8 +90,7 @@ impl CompiledMetric {
             }
             Measure::FkGrade => {
                 let stats = cx.stats();
-                let long_sentences = stats.sentences.iter().filter(|s| s.words > 2).count() as u32;
-                if stats.words() < self.def.min_words || long_sentences < self.def.min_sentences {
+                if stats.words() < self.def.min_words || stats.fragments() < self.def.min_sentences {
                     return;
                 }
                 let Some(grade) = stats.fk_grade() else { return };

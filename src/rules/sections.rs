@@ -302,7 +302,7 @@ impl CompiledSections {
         if doc.sentences.is_empty() {
             return;
         }
-        if self.min_words > 0 && cx.words() < self.min_words {
+        if self.min_words > 0 && !cx.has_words(self.min_words) {
             return;
         }
         if self.if_document.as_ref().is_some_and(|re| !re.is_match(&doc.masked))
@@ -317,11 +317,11 @@ impl CompiledSections {
                 let missing: Vec<&str> = self
                     .parts
                     .iter()
-                    .filter(|p| p.if_document.as_ref().is_none_or(|re| re.is_match(&doc.masked)))
                     .filter(|p| {
                         let range = p.within.as_ref().map_or((0, doc.masked.len()), |r| r.range(doc));
-                        p.find(doc, range, false).is_none()
+                        p.find(cx, range, false).is_none()
                     })
+                    .filter(|p| p.if_document.as_ref().is_none_or(|re| re.is_match(&doc.masked)))
                     .map(|p| p.name.as_str())
                     .collect();
                 if missing.is_empty() {
@@ -342,11 +342,11 @@ impl CompiledSections {
                 for p in &self.parts {
                     let Some(region) = &p.within else { continue };
                     let (a, b) = region.range(doc);
-                    if p.find(doc, (a, b), false).is_some() {
+                    if p.find(cx, (a, b), false).is_some() {
                         continue;
                     }
                     // Found later in the document: mark where it is.
-                    if let Some(span) = p.find(doc, (b, doc.masked.len()), true) {
+                    if let Some(span) = p.find(cx, (b, doc.masked.len()), true) {
                         out.push(rule.diagnostic(
                             span,
                             fill(rule.message, &p.name),
@@ -362,31 +362,18 @@ impl CompiledSections {
 impl CompiledPart {
     /// Evidence of this part in the byte range `[a, b)` of the prose: the earliest when
     /// `earliest`, else whichever is cheapest to find.
-    fn find(&self, doc: &Document, (a, b): (usize, usize), earliest: bool) -> Option<Span> {
+    fn find(&self, cx: &Context, (a, b): (usize, usize), earliest: bool) -> Option<Span> {
+        let doc = cx.doc;
         if a >= b {
             return None;
         }
-        let text = &doc.masked[a..b];
         let mut best: Option<Span> = None;
         fn consider(best: &mut Option<Span>, s: Span) {
             if best.is_none_or(|x| s.start < x.start) {
                 *best = Some(s);
             }
         }
-        for re in self.headings.iter().chain(self.anywhere.iter()) {
-            if let Some(m) = re.get().and_then(|re| re.find(text)) {
-                let m = trim_span(text, m.start(), m.end());
-                consider(&mut best, Span::new(a + m.0, a + m.1));
-            }
-        }
-        if best.is_some() && !earliest {
-            return best;
-        }
-        if let Some(re) = self.raw_anywhere.as_ref().and_then(LazyAlternation::get)
-            && let Some(m) = re.find(&doc.text[a..b])
-        {
-            consider(&mut best, Span::new(a + m.start(), a + m.end()));
-        }
+        // Cheapest first: a list item, a front-matter key, a heading or label line.
         if let Some(kind) = self.list
             && let Some(item) = doc.blocks.iter().find(|bl| {
                 bl.span.start >= a
@@ -399,6 +386,35 @@ impl CompiledPart {
             })
         {
             consider(&mut best, item.span);
+        }
+        if let Some(re) = self.raw_anywhere.as_ref().and_then(LazyAlternation::get)
+            && let Some(m) = re.find(&doc.text[a..b])
+        {
+            consider(&mut best, Span::new(a + m.start(), a + m.end()));
+        }
+        if let Some(re) = self.headings.as_ref().and_then(LazyAlternation::get) {
+            let labels = cx.label_lines();
+            for m in re.find_iter(&labels.text) {
+                let (s, e) = trim_span(&labels.text, m.start(), m.end());
+                let (s, e) = (labels.to_doc(s), labels.to_doc(s) + (e - s));
+                if s >= b {
+                    break;
+                }
+                if s >= a {
+                    consider(&mut best, Span::new(s, e));
+                    break;
+                }
+            }
+        }
+        if best.is_some() && !earliest {
+            return best;
+        }
+        if let Some(re) = self.anywhere.as_ref().and_then(LazyAlternation::get)
+            && let Some(m) = re.find(&doc.masked[a..b])
+        {
+            let text = &doc.masked[a..b];
+            let m = trim_span(text, m.start(), m.end());
+            consider(&mut best, Span::new(a + m.0, a + m.1));
         }
         if best.is_some() && !earliest {
             return best;

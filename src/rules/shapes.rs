@@ -46,6 +46,26 @@ pub struct Context<'d, 'a> {
     pub kind: Kind,
     pub audience: Audience,
     stats: OnceLock<TextStats>,
+    labels: OnceLock<LabelLines>,
+}
+
+/// The lines of a document that could be a heading or a "Label:" line (short, or with a colon
+/// near the start), copied into one string so that heading patterns scan a few hundred bytes
+/// instead of the whole document.
+#[derive(Debug, Default)]
+pub struct LabelLines {
+    pub text: String,
+    /// (offset in `text`, offset in the document) of each copied line.
+    pub starts: Vec<(usize, usize)>,
+}
+
+impl LabelLines {
+    /// The document offset of an offset in `text`.
+    pub fn to_doc(&self, at: usize) -> usize {
+        let i = self.starts.partition_point(|&(t, _)| t <= at).saturating_sub(1);
+        let (t, d) = self.starts[i];
+        d + (at - t)
+    }
 }
 
 impl<'d, 'a> Context<'d, 'a> {
@@ -55,6 +75,7 @@ impl<'d, 'a> Context<'d, 'a> {
             kind,
             audience,
             stats: OnceLock::new(),
+            labels: OnceLock::new(),
         }
     }
 
@@ -63,23 +84,44 @@ impl<'d, 'a> Context<'d, 'a> {
         self.stats.get_or_init(|| TextStats::of(self.doc))
     }
 
-    /// Words of prose (as the reading grade counts them), without counting syllables when the
-    /// full statistics are not needed anyway.
-    pub fn words(&self) -> u32 {
-        match self.stats.get() {
-            Some(st) => st.words(),
-            None => self
-                .doc
-                .sentences
-                .iter()
-                .map(|s| {
-                    self.doc.masked[s.start..s.end]
-                        .split_whitespace()
-                        .filter(|t| t.chars().any(char::is_alphanumeric))
-                        .count() as u32
-                })
-                .sum(),
+    /// Does the prose have at least `min` words (as the reading grade counts them)? Stops
+    /// counting at `min` when the full statistics are not computed anyway.
+    pub fn has_words(&self, min: u32) -> bool {
+        if let Some(st) = self.stats.get() {
+            return st.words() >= min;
         }
+        let mut n = 0;
+        for s in &self.doc.sentences {
+            n += self.doc.masked[s.start..s.end]
+                .split_ascii_whitespace()
+                .filter(|t| t.bytes().any(|b| b.is_ascii_alphanumeric() || b >= 0x80))
+                .count() as u32;
+            if n >= min {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Candidate heading and label lines of the prose, computed once per document.
+    pub fn label_lines(&self) -> &LabelLines {
+        self.labels.get_or_init(|| {
+            let masked = &self.doc.masked;
+            let mut out = LabelLines::default();
+            let mut start = 0;
+            for line in masked.split('\n') {
+                let trimmed = line.trim_start();
+                let lead = line.len() - trimmed.len();
+                let t = trimmed.trim_end();
+                if !t.is_empty() && (t.len() <= 100 || t.as_bytes()[..100].contains(&b':')) {
+                    out.starts.push((out.text.len(), start + lead));
+                    out.text.push_str(t);
+                    out.text.push('\n');
+                }
+                start += line.len() + 1;
+            }
+            out
+        })
     }
 }
 
