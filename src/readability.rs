@@ -82,6 +82,12 @@ pub fn sentence_stats(text: &str) -> SentenceStats {
     // Words in the current fragment (the text between `.`, `!` and `?`).
     let mut frag_words = 0u32;
     for word in reading_words(text) {
+        st.words += 1;
+        if !word.contains(['.', '!', '?']) {
+            frag_words += 1;
+            st.syllables += word_syllables(word);
+            continue;
+        }
         let mut counted = false;
         let mut pieces = word.split(['.', '!', '?']).peekable();
         while let Some(piece) = pieces.next() {
@@ -97,7 +103,6 @@ pub fn sentence_stats(text: &str) -> SentenceStats {
                 frag_words = 0;
             }
         }
-        st.words += 1;
         st.syllables += word_syllables(word);
     }
     st.fragments += u32::from(frag_words > 2);
@@ -115,6 +120,11 @@ pub fn reading_words(text: &str) -> impl Iterator<Item = &str> {
 /// A token that is not a word of prose: a path, a file or dotted name, an identifier, an id or
 /// a hash, an HTML entity. Such tokens make a text no harder to read than their place in it.
 pub fn is_identifier(token: &str) -> bool {
+    // Most tokens are plain words: letters, an apostrophe, punctuation around them.
+    let core = token.trim_matches(|c: char| matches!(c, '.' | ',' | ';' | ':' | '!' | '?' | '(' | ')' | '"' | '\''));
+    if core.len() <= 25 && core.bytes().all(|b| b.is_ascii_alphabetic() || b == b'\'' || b == b'-') {
+        return false;
+    }
     if token.starts_with('&') && token.ends_with(';') {
         return true;
     }
@@ -151,6 +161,11 @@ pub fn is_identifier(token: &str) -> bool {
 /// Syllables of one reading-grade word: its letter runs split at inner capitals; one for a
 /// number.
 fn word_syllables(word: &str) -> u32 {
+    let b = word.as_bytes();
+    // A plain word, maybe capitalised: no inner capitals to split at.
+    if !b.is_empty() && b[1..].iter().all(|c| c.is_ascii_lowercase()) && b[0].is_ascii_alphabetic() {
+        return syllables_ascii(b);
+    }
     let mut total = 0;
     let mut any_letters = false;
     for part in word.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’')) {
