@@ -70,13 +70,14 @@ impl CompiledMetric {
         };
         match self.def.measure {
             Measure::SentenceWords => {
-                let stats = cx.stats();
-                for (s, st) in cx.doc.sentences.iter().zip(&stats.sentences) {
-                    // Most sentences are short enough that the cheap bound settles them.
-                    if f64::from(st.bound) <= max {
+                let stats = cx.stats_if_computed();
+                for (i, s) in cx.doc.sentences.iter().enumerate() {
+                    let text = &cx.doc.masked[s.start..s.end];
+                    // Most sentences are short enough that a cheap upper bound settles them.
+                    let bound = stats.map_or_else(|| readability::word_bound(text) as u32, |st| st.sentences[i].bound);
+                    if f64::from(bound) <= max {
                         continue;
                     }
-                    let text = &cx.doc.masked[s.start..s.end];
                     let words = readability::word_count(text);
                     if words as f64 > max {
                         let value = words.to_string();

@@ -84,6 +84,11 @@ impl<'d, 'a> Context<'d, 'a> {
         self.stats.get_or_init(|| TextStats::of(self.doc))
     }
 
+    /// The full statistics if some rule has computed them already.
+    pub fn stats_if_computed(&self) -> Option<&TextStats> {
+        self.stats.get()
+    }
+
     /// Does the prose have at least `min` words (as the reading grade counts them)? Stops
     /// counting at `min` when the full statistics are not computed anyway.
     pub fn has_words(&self, min: u32) -> bool {
