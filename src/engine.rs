@@ -13,6 +13,7 @@ use crate::error::Error;
 use crate::profile::{Audience, Kind};
 use crate::rules::glossary::{self, gloss_suggestion};
 use crate::rules::require::{self, CompiledRequire, LazyRegex, SentenceHits};
+use crate::rules::shapes::{CompiledShape, Context, Known, RuleInfo};
 use crate::rules::terms::{CompiledTerm, at_word_boundaries, is_quoted};
 use crate::rules::{BUILTIN_PACKS, GlossaryEntry, Pack, RuleDef, RuleMeta, Shape};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
@@ -61,6 +62,8 @@ struct CompiledRule {
     forced: Option<Severity>,
     terms: Vec<CompiledTerm>,
     require: Option<CompiledRequire>,
+    /// The `metric`, `sections` and `pattern` shapes (see `rules::shapes`).
+    shape: Option<CompiledShape>,
 }
 
 #[derive(Debug)]
@@ -179,6 +182,7 @@ impl Engine {
         let mut phrase_owners = Vec::new();
         let mut term_regexes = Vec::new();
         let mut groups = 0usize;
+        let known = Known::new(&defs, &glossary, &settings.accept);
         for def in defs.into_iter().filter(|d| enabled(&d.id)) {
             let idx = rules.len();
             let rule_err = |m: String| Error::config(PathBuf::from("rules"), format!("rule `{}`: {m}", def.id));
@@ -248,6 +252,7 @@ impl Engine {
                 }
                 None => None,
             };
+            let shape = CompiledShape::new(&def, &known).map_err(rule_err)?;
             let forced = settings.severity.get(&def.id).copied();
             rules.push(CompiledRule {
                 meta: RuleMeta {
@@ -258,6 +263,7 @@ impl Engine {
                     shape: def.shape,
                     summary: def.summary,
                     explain: def.explain,
+                    redact: def.redact,
                 },
                 message: def.message,
                 suggestion: def.suggestion,
@@ -265,6 +271,7 @@ impl Engine {
                 forced,
                 terms,
                 require,
+                shape,
             });
         }
 
@@ -331,6 +338,9 @@ impl Engine {
         for r in &self.rules {
             if let Some(req) = &r.require {
                 req.force().map_err(|e| format!("rule `{}`: {e}", r.meta.id))?;
+            }
+            if let Some(shape) = &r.shape {
+                shape.force().map_err(|e| format!("rule `{}`: {e}", r.meta.id))?;
             }
         }
         for (_, re) in &self.detector.regexes {
@@ -537,6 +547,7 @@ impl Engine {
                     });
                 }
             }
+            self.check_shapes(doc, kind, audience, &active, &mut out);
         }
         let order: HashMap<&str, usize> = self
             .rules
@@ -552,6 +563,30 @@ impl Engine {
             )
         });
         out
+    }
+
+    /// Run the rules of the `metric`, `sections` and `pattern` shapes.
+    fn check_shapes(&self, doc: &Document, kind: Kind, audience: Audience, active: &[bool], out: &mut Vec<Diagnostic>) {
+        let cx = Context::new(doc, kind, audience);
+        for (rule, _) in self.rules.iter().zip(active).filter(|(_, a)| **a) {
+            if let Some(shape) = &rule.shape {
+                let info = RuleInfo {
+                    id: &rule.meta.id,
+                    severity: rule.meta.severity,
+                    forced: rule.forced,
+                    message: &rule.message,
+                    suggestion: rule.suggestion.as_deref(),
+                    skip_quoted: rule.skip_quoted,
+                    redact: rule.meta.redact,
+                };
+                shape.check(&cx, &info, out);
+            }
+        }
+    }
+
+    /// Does this rule report sensitive text (to be shown masked)?
+    pub fn redacts(&self, rule: &str) -> bool {
+        self.rule(rule).is_some_and(|r| r.redact)
     }
 
     /// Hits of active rules (phrases from the scan plus open-ended regexes), leftmost-longest

@@ -14,6 +14,7 @@ pub mod error;
 pub mod fix;
 pub mod lsp;
 pub mod profile;
+pub mod readability;
 pub mod rules;
 pub mod source;
 pub mod walk;

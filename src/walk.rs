@@ -75,6 +75,49 @@ pub struct Checked {
     pub notices: Vec<String>,
     /// The file could not be checked.
     pub error: Option<Error>,
+    /// Spans of sensitive text (findings of rules with `redact = true`): every output shows
+    /// them masked, in a finding's `text` and in any source line it prints.
+    pub redacted: Vec<crate::diagnostic::Span>,
+}
+
+impl Checked {
+    /// The text a finding covers, as outputs may show it: masked when it is sensitive.
+    pub fn finding_text(&self, d: &Diagnostic) -> std::borrow::Cow<'_, str> {
+        let text = &self.text[d.span.start..d.span.end];
+        if self.redacted.contains(&d.span) {
+            std::borrow::Cow::Owned(crate::rules::shapes::redacted(text))
+        } else {
+            std::borrow::Cow::Borrowed(text)
+        }
+    }
+
+    /// `self.text[start..end]` (one source line) with sensitive spans starred out, keeping
+    /// their first characters as in [`Checked::finding_text`] and every column in place.
+    pub fn display_slice(&self, start: usize, end: usize) -> std::borrow::Cow<'_, str> {
+        let line = &self.text[start..end];
+        // For each sensitive span, the part after the characters a masked text keeps.
+        let hidden: Vec<(usize, usize)> = self
+            .redacted
+            .iter()
+            .filter(|r| r.start < end && r.end > start)
+            .map(|r| {
+                let secret = &self.text[r.start..r.end];
+                let keep = crate::rules::shapes::redacted(secret).chars().count() - 1;
+                let from = secret.char_indices().nth(keep).map_or(r.end, |(k, _)| r.start + k);
+                (from, r.end)
+            })
+            .collect();
+        if hidden.is_empty() {
+            return std::borrow::Cow::Borrowed(line);
+        }
+        let mut out = String::with_capacity(line.len());
+        for (i, c) in line.char_indices() {
+            let at = start + i;
+            let masked = hidden.iter().any(|&(a, b)| at >= a && at < b);
+            out.push(if masked && !c.is_whitespace() { '*' } else { c });
+        }
+        std::borrow::Cow::Owned(out)
+    }
 }
 
 /// Check one input's bytes. `name` is what output shows; `name_path` drives format detection
@@ -98,6 +141,7 @@ pub fn check_bytes(
                 diagnostics: vec![],
                 notices,
                 error: None,
+                redacted: vec![],
             };
         }
         Decoded::Text { text, lossy } => {
@@ -127,6 +171,11 @@ pub fn check_bytes(
         diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
     }
     drop(doc);
+    let redacted = diagnostics
+        .iter()
+        .filter(|d| engine.redacts(&d.rule))
+        .map(|d| d.span)
+        .collect();
     Checked {
         path: name.into(),
         text,
@@ -138,6 +187,7 @@ pub fn check_bytes(
         diagnostics,
         notices,
         error: None,
+        redacted,
     }
 }
 
@@ -156,6 +206,7 @@ pub fn check_file(engine: &Engine, settings: &Settings, overrides: Overrides, pa
                 path: path.to_path_buf(),
                 source: e,
             }),
+            redacted: vec![],
         },
     }
 }

@@ -10,7 +10,7 @@ fn tl() -> Command {
     c
 }
 
-const BLAMING: &str = "Hi Pat,\n\nThat was user error. Please restart your laptop.\n";
+const BLAMING: &str = "Hi Pat,\n\nThat was user error. Please restart your laptop. Does it work now?\n";
 const CLEAN: &str =
     "Hi Pat,\n\nThe update needed a restart. Please restart your laptop and reply if it happens again.\n";
 
@@ -200,7 +200,7 @@ fn config_is_discovered_and_applied() {
     let root = dir.path();
     fs::write(
         root.join(".ticketlint.toml"),
-        "ignore = [\"missing-next-step\"]\naccept = [\"MFA\"]\n[severity]\n\"blame-language\" = \"error\"\n[[glossary]]\nterm = \"Frobnicator\"\nforms = [\"frobnicator\"]\ngloss = \"our ticket router\"\ncategory = \"itsm\"\nlevel = \"general\"\n",
+        "ignore = [\"missing-next-step\", \"missing-greeting\", \"missing-check-in\"]\naccept = [\"MFA\"]\n[severity]\n\"blame-language\" = \"error\"\n[[glossary]]\nterm = \"Frobnicator\"\nforms = [\"frobnicator\"]\ngloss = \"our ticket router\"\ncategory = \"itsm\"\nlevel = \"general\"\n",
     )
     .unwrap();
     fs::create_dir(root.join("drafts")).unwrap();

@@ -86,12 +86,18 @@ fn safe_fixes_only_without_unsafe_flag() {
         visible(&fs::read(dir.path().join("bom.txt")).unwrap())
     );
     insta::assert_snapshot!("safe_only_kb.md", visible(&fs::read(dir.path().join("kb.md")).unwrap()));
-    // reply.txt has one safe fix (EOD); its unsafe rewordings are left alone.
+    // reply.txt's safe fixes: the EOD expansion and condescending-tone's deletions ("Obviously",
+    // ", as you should know,"); its unsafe rewordings are left alone.
     let reply = String::from_utf8(fs::read(dir.path().join("reply.txt")).unwrap()).unwrap();
     assert!(reply.contains("reply EOD (end of day) if"));
     assert!(reply.contains("As I already told you,"));
+    assert!(reply.contains("\r\nYou need to sign in again. Passwords expire every 90 days."));
     assert_eq!(
-        reply.replace("EOD (end of day)", "EOD").as_bytes(),
+        reply
+            .replace("EOD (end of day)", "EOD")
+            .replace("\r\nYou need", "\r\nObviously you need")
+            .replace("Passwords expire", "Passwords, as you should know, expire")
+            .as_bytes(),
         &reply_before[..],
         "nothing else changed"
     );

@@ -514,7 +514,9 @@ fn rules_json_lists_every_rule() {
         let keys: Vec<&String> = r.as_object().unwrap().keys().collect();
         assert_eq!(keys.len(), 6, "{r}");
         assert!(["error", "warning", "info"].contains(&r["severity"].as_str().unwrap()));
-        assert!(["terms", "glossary", "require"].contains(&r["shape"].as_str().unwrap()));
+        assert!(
+            ["terms", "glossary", "require", "metric", "sections", "pattern"].contains(&r["shape"].as_str().unwrap())
+        );
         assert!(!r["kinds"].as_array().unwrap().is_empty());
         assert!(!r["audiences"].as_array().unwrap().is_empty());
         assert!(!r["summary"].as_str().unwrap().is_empty());

@@ -59,8 +59,11 @@ impl Emitter for Human {
         for d in &c.diagnostics {
             let start = index.line_col(&c.text, d.span.start);
             let line_no = start.line - 1;
-            let line = index.line_text(&c.text, line_no);
             let line_start = index.line_start(line_no);
+            let line_len = index.line_text(&c.text, line_no).len();
+            // Sensitive text (a secret) is starred out of the printed line; columns stay put.
+            let shown = c.display_slice(line_start, line_start + line_len);
+            let line: &str = &shown;
             let pre = &c.text[line_start..d.span.start.max(line_start).min(line_start + line.len())];
             let span_end = d.span.end.min(line_start + line.len()).max(d.span.start);
             let under = &c.text[d.span.start.min(span_end)..span_end];

@@ -191,6 +191,7 @@ pub(crate) fn sample() -> Vec<Checked> {
         diagnostics,
         notices: vec![],
         error: None,
+        redacted: vec![],
     };
     let text = "Hi,\n\nCafé: user error, see the DNS.\n";
     let at = |s: &str| {

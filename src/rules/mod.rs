@@ -3,7 +3,11 @@
 
 pub mod expand;
 pub mod glossary;
+pub mod metric;
+pub mod pattern;
 pub mod require;
+pub mod sections;
+pub mod shapes;
 pub mod terms;
 
 use crate::diagnostic::{Applicability, Severity};
@@ -14,6 +18,10 @@ use serde::Deserialize;
 pub const BUILTIN_PACKS: &[(&str, &str)] = &[
     ("rules/core.toml", include_str!("../../rules/core.toml")),
     ("rules/jargon.toml", include_str!("../../rules/jargon.toml")),
+    ("rules/tone.toml", include_str!("../../rules/tone.toml")),
+    ("rules/clarity.toml", include_str!("../../rules/clarity.toml")),
+    ("rules/structure.toml", include_str!("../../rules/structure.toml")),
+    ("rules/safety.toml", include_str!("../../rules/safety.toml")),
 ];
 
 /// One rule pack file.
@@ -39,6 +47,13 @@ pub enum Shape {
     Glossary,
     /// A document-level requirement: cue phrases that must occur.
     Require,
+    /// A number measured per sentence or per document against a per-audience limit.
+    Metric,
+    /// Named parts a document must contain (headings, labels or cue sentences), optionally
+    /// within a region such as the first paragraph.
+    Sections,
+    /// Regexes with match filters (entropy, known words, counts, block kinds) and delete fixes.
+    Pattern,
 }
 
 impl Shape {
@@ -47,6 +62,9 @@ impl Shape {
             Shape::Terms => "terms",
             Shape::Glossary => "glossary",
             Shape::Require => "require",
+            Shape::Metric => "metric",
+            Shape::Sections => "sections",
+            Shape::Pattern => "pattern",
         }
     }
 }
@@ -76,6 +94,18 @@ pub struct RuleDef {
     pub terms: Vec<TermDef>,
     #[serde(default)]
     pub require: Option<RequireDef>,
+    /// `metric` shape: what is measured and the limits.
+    #[serde(default)]
+    pub metric: Option<metric::MetricDef>,
+    /// `sections` shape: the parts a document needs.
+    #[serde(default)]
+    pub sections: Option<sections::SectionsDef>,
+    /// `pattern` shape: regex entries with filters.
+    #[serde(default)]
+    pub pattern: Vec<pattern::PatternDef>,
+    /// The matched text is sensitive (a secret): outputs show it masked, never in full.
+    #[serde(default)]
+    pub redact: bool,
 }
 
 fn yes() -> bool {
@@ -247,4 +277,6 @@ pub struct RuleMeta {
     pub audiences: Vec<Audience>,
     pub summary: String,
     pub explain: Explain,
+    /// Findings of this rule cover sensitive text: show it masked.
+    pub redact: bool,
 }

@@ -1,0 +1,453 @@
+//! The `pattern` shape: regex entries whose matches pass through filters that are data, for
+//! things a phrase list cannot judge: how random a token looks (secrets), whether the words of a
+//! match are known acronyms (shouting), how many times something occurs in a document
+//! (exclamation marks), which block it is in, and which kinds it applies to. The guards of
+//! `terms` (`unless_followed_by`, `unless_preceded_by`, `sentence_has`, `sentence_lacks`) work
+//! the same here. A `delete` fix removes the match and the space after it, and capitalises the
+//! next word when the match began a sentence ("Simply restart" -> "Restart").
+//!
+//! Patterns use the `regex` crate's syntax, case-insensitive unless `case_sensitive`, with `^`
+//! and `$` matching at line ends. By default they scan the prose (code, URLs and quoted history
+//! blanked); `raw = true` scans the original text, for things that must be caught everywhere.
+
+use super::shapes::{Context, Known, RuleInfo, redacted};
+use super::terms::{CompiledTerm, is_quoted};
+use super::{TermDef, require};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity, Span};
+use crate::document::{BlockKind, Document};
+use crate::profile::Kind;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
+use regex::{Regex, RegexBuilder};
+use serde::Deserialize;
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PatternDef {
+    pub patterns: Vec<String>,
+    #[serde(default)]
+    pub case_sensitive: bool,
+    /// Scan the original text (code blocks, URLs, quoted history included) instead of the prose.
+    #[serde(default)]
+    pub raw: bool,
+    /// Run the patterns only when one of these literals occurs (ASCII case-insensitive).
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// The capture group whose text is reported (default: the whole match).
+    #[serde(default)]
+    pub group: Option<String>,
+    /// Kinds this entry applies to (default: the rule's).
+    #[serde(default)]
+    pub kinds: Option<Vec<Kind>>,
+    /// Blocks a match must start in: "paragraph", "heading", "list-item", "table-cell".
+    #[serde(default)]
+    pub blocks: Vec<BlockSel>,
+    #[serde(default)]
+    pub reason: Option<String>,
+    #[serde(default)]
+    pub suggestion: Option<String>,
+    #[serde(default)]
+    pub severity: Option<Severity>,
+    /// A replacement for the reported text.
+    #[serde(default)]
+    pub replacement: Option<String>,
+    /// Fix by deleting the reported text and the spaces after it, capitalising the next word at
+    /// the start of a sentence.
+    #[serde(default)]
+    pub delete: bool,
+    #[serde(default)]
+    pub applicability: Option<Applicability>,
+    #[serde(default)]
+    pub unless_followed_by: Vec<String>,
+    #[serde(default)]
+    pub unless_preceded_by: Vec<String>,
+    #[serde(default)]
+    pub sentence_has: Vec<String>,
+    #[serde(default)]
+    pub sentence_lacks: Vec<String>,
+    /// Characters trimmed from the end of the reported text (sentence punctuation after a value).
+    #[serde(default)]
+    pub trim_end: String,
+    /// Skip a match whose reported text contains one of these (ASCII case-insensitive).
+    #[serde(default)]
+    pub unless_contains: Vec<String>,
+    /// The reported text must contain a character of at least one of these classes.
+    #[serde(default)]
+    pub needs: Vec<CharClass>,
+    /// Minimum Shannon entropy of the reported text, in bits per character.
+    #[serde(default)]
+    pub min_entropy: Option<f64>,
+    /// Words of the match that are known (glossary acronyms, `accept`ed words, these) do not
+    /// count; the match needs at least `min_words` other words.
+    #[serde(default)]
+    pub known_words: Vec<String>,
+    #[serde(default)]
+    pub min_words: usize,
+    /// Report only matches after the first `after` of this entry in a document.
+    #[serde(default)]
+    pub after: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BlockSel {
+    Paragraph,
+    Heading,
+    ListItem,
+    TableCell,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CharClass {
+    Digit,
+    Upper,
+    Lower,
+    Symbol,
+}
+
+#[derive(Debug)]
+struct Entry {
+    def: PatternDef,
+    sources: Vec<String>,
+    compiled: OnceLock<Option<Vec<Regex>>>,
+    guards: CompiledTerm,
+    known: HashSet<String>,
+}
+
+#[derive(Debug)]
+pub struct CompiledPatterns {
+    entries: Vec<Entry>,
+    /// Every entry's keywords in one automaton (one scan per document), with their entries.
+    keywords: OnceLock<Option<(AhoCorasick, Vec<usize>)>>,
+}
+
+impl CompiledPatterns {
+    pub fn new(defs: &[PatternDef], known: &Known) -> Result<Self, String> {
+        let mut entries = Vec::new();
+        for def in defs {
+            if def.patterns.is_empty() {
+                return Err("a [[rule.pattern]] entry needs `patterns`".into());
+            }
+            let mut sources = Vec::new();
+            for p in &def.patterns {
+                require::validate(p)?;
+                sources.push(require::ascii_word_boundaries(p));
+            }
+            let guards = CompiledTerm::new(&TermDef {
+                unless_followed_by: def.unless_followed_by.clone(),
+                unless_preceded_by: def.unless_preceded_by.clone(),
+                sentence_has: def.sentence_has.clone(),
+                sentence_lacks: def.sentence_lacks.clone(),
+                ..Default::default()
+            });
+            let known_set = if def.min_words > 0 {
+                known
+                    .acronyms
+                    .iter()
+                    .cloned()
+                    .chain(def.known_words.iter().map(|w| w.to_uppercase()))
+                    .collect()
+            } else {
+                HashSet::new()
+            };
+            entries.push(Entry {
+                def: def.clone(),
+                sources,
+                compiled: OnceLock::new(),
+                guards,
+                known: known_set,
+            });
+        }
+        Ok(CompiledPatterns {
+            entries,
+            keywords: OnceLock::new(),
+        })
+    }
+
+    pub fn force(&self) -> Result<(), String> {
+        for e in &self.entries {
+            if e.regexes().is_none() {
+                return Err(format!("pattern {:?} could not be compiled", e.def.patterns));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn check(&self, cx: &Context, rule: &RuleInfo, out: &mut Vec<Diagnostic>) {
+        let doc = cx.doc;
+        let mut found: Vec<Diagnostic> = Vec::new();
+        let present = self.keywords_present(doc.text);
+        for (i, e) in self.entries.iter().enumerate() {
+            if e.def.kinds.as_ref().is_some_and(|k| !k.contains(&cx.kind)) {
+                continue;
+            }
+            if !e.def.keywords.is_empty() && !present.as_ref().is_none_or(|p| p[i]) {
+                continue;
+            }
+            let text = if e.def.raw { doc.text } else { doc.masked.as_str() };
+            let Some(regexes) = e.regexes() else { continue };
+            let mut seen = 0usize;
+            let mut hits: Vec<Span> = Vec::new();
+            for re in regexes {
+                if let Some(group) = &e.def.group {
+                    for caps in re.captures_iter(text) {
+                        if let Some(m) = caps.name(group) {
+                            hits.push(Span::new(m.start(), m.end()));
+                        }
+                    }
+                } else {
+                    hits.extend(re.find_iter(text).map(|m| Span::new(m.start(), m.end())));
+                }
+            }
+            hits.sort();
+            hits.dedup();
+            for span in hits {
+                let span = trim_end(text, span, &e.def.trim_end);
+                if span.is_empty() || !e.keep(doc, text, span, rule) {
+                    continue;
+                }
+                seen += 1;
+                if seen <= e.def.after {
+                    continue;
+                }
+                found.push(e.diagnostic(doc, span, rule));
+            }
+        }
+        // Leftmost-longest, non-overlapping within the rule.
+        found.sort_by_key(|d| (d.span.start, std::cmp::Reverse(d.span.end)));
+        let mut end = 0;
+        for d in found {
+            if d.span.start < end {
+                continue;
+            }
+            end = d.span.end;
+            out.push(d);
+        }
+    }
+}
+
+impl CompiledPatterns {
+    /// Which entries have one of their keywords in `text` (the original text: a keyword in the
+    /// prose is there too). `None` when there are no keywords or the automaton failed to build.
+    fn keywords_present(&self, text: &str) -> Option<Vec<bool>> {
+        let (ac, owners) = self
+            .keywords
+            .get_or_init(|| {
+                let mut words = Vec::new();
+                let mut owners = Vec::new();
+                for (i, e) in self.entries.iter().enumerate() {
+                    for k in &e.def.keywords {
+                        words.push(k.clone());
+                        owners.push(i);
+                    }
+                }
+                if words.is_empty() {
+                    return None;
+                }
+                let ac = AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .build(&words)
+                    .ok()?;
+                Some((ac, owners))
+            })
+            .as_ref()?;
+        let mut present = vec![false; self.entries.len()];
+        let mut left = present.len();
+        for m in ac.find_overlapping_iter(text) {
+            let i = owners[m.pattern().as_usize()];
+            if !present[i] {
+                present[i] = true;
+                left -= 1;
+                if left == 0 {
+                    break;
+                }
+            }
+        }
+        Some(present)
+    }
+}
+
+impl Entry {
+    fn regexes(&self) -> Option<&Vec<Regex>> {
+        self.compiled
+            .get_or_init(|| {
+                self.sources
+                    .iter()
+                    .map(|p| {
+                        RegexBuilder::new(p)
+                            .case_insensitive(!self.def.case_sensitive)
+                            .multi_line(true)
+                            .size_limit(require::REGEX_SIZE_LIMIT)
+                            .build()
+                            .ok()
+                    })
+                    .collect()
+            })
+            .as_ref()
+    }
+
+    /// Do the filters and guards let this match through?
+    fn keep(&self, doc: &Document, text: &str, span: Span, rule: &RuleInfo) -> bool {
+        let d = &self.def;
+        let matched = &text[span.start..span.end];
+        if rule.skip_quoted && !d.raw && is_quoted(&doc.masked, span) {
+            return false;
+        }
+        if !d.blocks.is_empty() && !in_blocks(doc, span.start, &d.blocks) {
+            return false;
+        }
+        if !d.unless_contains.is_empty() {
+            let lower = matched.to_ascii_lowercase();
+            if d.unless_contains
+                .iter()
+                .any(|w| lower.contains(&w.to_ascii_lowercase()))
+            {
+                return false;
+            }
+        }
+        if !d.needs.is_empty() && !d.needs.iter().any(|c| matched.chars().any(|ch| c.matches(ch))) {
+            return false;
+        }
+        if d.min_entropy.is_some_and(|min| entropy(matched) < min) {
+            return false;
+        }
+        if d.min_words > 0 {
+            let unknown = matched
+                .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
+                .filter(|w| !w.is_empty() && !self.known.contains(&w.to_uppercase()))
+                .count();
+            if unknown < d.min_words {
+                return false;
+            }
+        }
+        self.guards.passes(doc, span)
+    }
+
+    fn diagnostic(&self, doc: &Document, span: Span, rule: &RuleInfo) -> Diagnostic {
+        let d = &self.def;
+        let matched = &doc.text[span.start..span.end];
+        let shown = if rule.redact {
+            redacted(matched)
+        } else {
+            matched.to_string()
+        };
+        let message = d.reason.as_deref().unwrap_or(rule.message).replace("{text}", &shown);
+        let suggestion = d
+            .suggestion
+            .as_deref()
+            .or(rule.suggestion)
+            .map(|s| s.replace("{text}", &shown));
+        let applicability = d.applicability.unwrap_or(Applicability::Unsafe);
+        let fix = if d.delete && !rule.redact {
+            Some(delete_fix(doc, span, applicability))
+        } else {
+            d.replacement.as_ref().filter(|_| !rule.redact).map(|r| Fix {
+                replacement: r.clone(),
+                applicability,
+                edits: vec![Edit {
+                    span,
+                    replacement: r.clone(),
+                }],
+            })
+        };
+        Diagnostic {
+            rule: rule.id.to_string(),
+            severity: rule.forced.or(d.severity).unwrap_or(rule.severity),
+            span,
+            message,
+            suggestion,
+            fix,
+        }
+    }
+}
+
+impl CharClass {
+    fn matches(self, c: char) -> bool {
+        match self {
+            CharClass::Digit => c.is_ascii_digit(),
+            CharClass::Upper => c.is_uppercase(),
+            CharClass::Lower => c.is_lowercase(),
+            CharClass::Symbol => !c.is_alphanumeric() && !c.is_whitespace(),
+        }
+    }
+}
+
+/// Is `at` inside a block of one of the selected kinds (the innermost block decides)?
+fn in_blocks(doc: &Document, at: usize, sel: &[BlockSel]) -> bool {
+    let inner = doc
+        .blocks
+        .iter()
+        .filter(|b| b.span.start <= at && at < b.span.end)
+        .min_by_key(|b| b.span.len());
+    inner.is_some_and(|b| {
+        let s = match b.kind {
+            BlockKind::Paragraph => BlockSel::Paragraph,
+            BlockKind::Heading(_) => BlockSel::Heading,
+            BlockKind::ListItem { .. } => BlockSel::ListItem,
+            BlockKind::TableCell => BlockSel::TableCell,
+        };
+        sel.contains(&s)
+    })
+}
+
+fn trim_end(text: &str, span: Span, chars: &str) -> Span {
+    if chars.is_empty() {
+        return span;
+    }
+    let t = text[span.start..span.end].trim_end_matches(|c| chars.contains(c));
+    Span::new(span.start, span.start + t.len())
+}
+
+/// Shannon entropy in bits per character.
+pub fn entropy(s: &str) -> f64 {
+    let mut counts = std::collections::HashMap::new();
+    let mut n = 0usize;
+    for c in s.chars() {
+        *counts.entry(c).or_insert(0usize) += 1;
+        n += 1;
+    }
+    if n == 0 {
+        return 0.0;
+    }
+    counts
+        .values()
+        .map(|&k| {
+            let p = k as f64 / n as f64;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+/// Delete `span`. Spacing, stray commas and the capital at a sentence start are put right by
+/// the fix engine's one normalisation step (`fix::edits`), which applies to every rule's edits.
+fn delete_fix(_doc: &Document, span: Span, applicability: Applicability) -> Fix {
+    Fix {
+        replacement: String::new(),
+        applicability,
+        edits: vec![Edit {
+            span,
+            replacement: String::new(),
+        }],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entropy_separates_keys_from_words() {
+        assert!(entropy("aaaaaaaa") < 0.1);
+        assert!(entropy("password") < 3.0);
+        assert!(entropy("wJalrXUtnFEMI/K7MDENG/bPxRfiCY") > 4.0);
+    }
+
+    #[test]
+    fn trim_end_drops_punctuation() {
+        let t = "is Winter2024.";
+        let s = trim_end(t, Span::new(3, t.len()), ".,");
+        assert_eq!(&t[s.start..s.end], "Winter2024");
+    }
+}
