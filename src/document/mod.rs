@@ -130,7 +130,7 @@ impl<'a> Document<'a> {
 fn output_intro() -> &'static regex::Regex {
     static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     RE.get_or_init(|| {
-        regex::Regex::new(r"(?i)\b(?:errors?|messages?|output|logs?|exception|stack trace|returns|returned|displays|displayed|shows|says|reads)\b")
+        regex::Regex::new(r"(?i)(?-u:\b)(?:errors?|messages?|output|logs?|exception|stack trace|returns|returned|displays|displayed|shows|says|reads)(?-u:\b)")
             .expect("valid regex")
     })
 }
