@@ -13,7 +13,7 @@ use crate::error::Error;
 use crate::profile::{Audience, Kind};
 use crate::rules::glossary::{self, gloss_suggestion};
 use crate::rules::require::{self, CompiledRequire, LazyRegex, SentenceHits};
-use crate::rules::terms::{CompiledTerm, at_word_boundaries, is_quoted};
+use crate::rules::terms::{CompiledTerm, QuoteTracker, at_word_boundaries};
 use crate::rules::{BUILTIN_PACKS, GlossaryEntry, Pack, RuleDef, RuleMeta, Shape};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use std::collections::{HashMap, HashSet};
@@ -594,12 +594,13 @@ impl Engine {
         let text = doc.text;
         // Glossary entries already settled (explained or reported) in this document.
         let mut settled = vec![false; self.glossary.len()];
+        let mut quotes = QuoteTracker::new(&doc.masked);
         for c in cands {
             let Some(rule) = c.owner.rule().map(|r| &self.rules[r]) else {
                 continue;
             };
             let matched = &text[c.span.start..c.span.end];
-            if rule.skip_quoted && is_quoted(&doc.masked, c.span) {
+            if rule.skip_quoted && quotes.is_quoted(c.span) {
                 continue;
             }
             match c.owner {
