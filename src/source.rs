@@ -45,10 +45,7 @@ pub fn read_regular_file(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
 /// The error for a path that is not a regular file, naming what it is.
 pub fn not_regular(t: &std::fs::FileType) -> std::io::Error {
     let what = if t.is_dir() { "a directory" } else { file_type_name(t) };
-    std::io::Error::new(
-        std::io::ErrorKind::InvalidInput,
-        format!("not a regular file ({what}); only regular files are checked (pipe a stream to `ticketlint check -`)"),
-    )
+    std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("not a regular file ({what})"))
 }
 
 fn file_type_name(t: &std::fs::FileType) -> &'static str {

@@ -49,7 +49,10 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Error>) {
             Ok(m) if m.is_file() => files.push(p.clone()),
             Ok(m) => errors.push(Error::Io {
                 path: p.clone(),
-                source: crate::source::not_regular(&m.file_type()),
+                source: std::io::Error::other(format!(
+                    "{}; only regular files are checked (pipe a stream to `ticketlint check -`)",
+                    crate::source::not_regular(&m.file_type())
+                )),
             }),
             Err(e) => errors.push(Error::Io {
                 path: p.clone(),
@@ -166,7 +169,7 @@ pub fn check_bytes(
     }
     if stopped || diagnostics.len() > MAX_FINDINGS {
         let found = if stopped {
-            format!("more than {}", diagnostics.len().max(MAX_FINDINGS))
+            format!("more than {JUDGE_LIMIT}")
         } else {
             diagnostics.len().to_string()
         };
