@@ -122,7 +122,11 @@ impl Settings {
     /// [`Settings::extends`] but not read. `path` names the config in errors and anchors the
     /// `[[path]]` globs.
     pub fn from_source(path: &Path, source: String) -> Result<Settings, Error> {
-        let options: Options = toml::from_str(&source).map_err(|e| Error::toml(path, &source, &e))?;
+        let options: Options = toml::from_str(&source).map_err(|e| {
+            Error::toml(path, &source, &e).with_help(
+                "the keys are listed under \"Configuration\" in the README; `ticketlint init` writes a commented example",
+            )
+        })?;
         let mut settings = Settings {
             path: Some(path.to_path_buf()),
             source,

@@ -125,10 +125,12 @@ enum Origin {
     Config,
 }
 
-/// Strings to look for in a TOML file to locate `pattern`: as written in a literal string,
-/// and with a basic string's escapes.
+/// Strings to look for in a TOML file to locate `pattern`: with a basic string's escapes, and
+/// as written in a literal string.
 fn pattern_needles(pattern: &str) -> Vec<String> {
-    vec![pattern.to_string(), pattern.replace('\\', "\\\\").replace('"', "\\\"")]
+    // The escaped form first: in a basic string the raw form can match one byte late ("\\p"
+    // holds "\p" from its second backslash).
+    vec![pattern.replace('\\', "\\\\").replace('"', "\\\""), pattern.to_string()]
 }
 
 /// The pattern quoted in an "invalid pattern `…`: why" message.
@@ -171,7 +173,11 @@ impl Engine {
         let mut packs: Vec<(PathBuf, &str)> = BUILTIN_PACKS.iter().map(|(n, s)| (PathBuf::from(n), *s)).collect();
         packs.extend(settings.packs.iter().map(|(p, s)| (p.clone(), s.as_str())));
         for (k, (path, src)) in packs.iter().enumerate() {
-            let pack: Pack = toml::from_str(src).map_err(|e| Error::toml(path, src, &e))?;
+            let pack: Pack = toml::from_str(src).map_err(|e| {
+                Error::toml(path, src, &e).with_help(
+                    "rule packs hold [[rule]], [[glossary]] and [[detect]] tables: see \"Rule packs\" in the README",
+                )
+            })?;
             for rule in pack.rule {
                 // A later pack's rule with the same id replaces the earlier one in place.
                 match defs.iter().position(|d| d.id == rule.id) {
@@ -262,8 +268,9 @@ impl Engine {
                 for p in &t.patterns {
                     let needles = pattern_needles(p);
                     let needles: Vec<&str> = needles.iter().map(String::as_str).collect();
-                    let expanded = require::validate_and_expand(p)
-                        .map_err(|m| written_in(origin, format!("rule `{}`: {m}", def.id), &needles))?;
+                    let expanded = require::validate_and_expand(p).map_err(|m| {
+                        written_in(origin, format!("rule `{}`: {m}", def.id), &needles).with_help(require::SYNTAX_HELP)
+                    })?;
                     match expanded.filter(|e| !e.anchored && !t.case_sensitive) {
                         Some(e) => {
                             for phrase in e.phrases {
@@ -312,8 +319,9 @@ impl Engine {
             }
             let require = match &def.require {
                 Some(r) => {
-                    let compiled = CompiledRequire::new(r, &mut groups)
-                        .map_err(|m| rule_err(m.clone(), quoted_pattern(&m).as_deref()))?;
+                    let compiled = CompiledRequire::new(r, &mut groups).map_err(|m| {
+                        rule_err(m.clone(), quoted_pattern(&m).as_deref()).with_help(require::SYNTAX_HELP)
+                    })?;
                     if user(Origin::Pack(k)) {
                         compiled
                             .force()
@@ -364,7 +372,7 @@ impl Engine {
                 let needles: Vec<&str> = needles.iter().map(String::as_str).collect();
                 let cue_err = |m: String| written_in(Origin::Pack(*k), format!("detect cue: {m}"), &needles);
                 match require::validate_and_expand(p)
-                    .map_err(cue_err)?
+                    .map_err(|m| cue_err(m).with_help(require::SYNTAX_HELP))?
                     .filter(|e| !e.anchored)
                 {
                     Some(e) => {

@@ -84,11 +84,7 @@ pub struct PatternError {
 impl PatternError {
     /// How to fix it, for the `= help:` line.
     pub fn help(&self) -> &'static str {
-        if self.too_big {
-            TOO_BIG_HELP
-        } else {
-            "patterns use the syntax of Rust's regex crate (no look-around, no backreferences)"
-        }
+        if self.too_big { TOO_BIG_HELP } else { SYNTAX_HELP }
     }
 }
 
@@ -97,6 +93,9 @@ impl std::fmt::Display for PatternError {
         f.write_str(&self.message)
     }
 }
+
+/// The help for a pattern the regex crate rejects.
+pub const SYNTAX_HELP: &str = "patterns use the syntax of Rust's regex crate (no look-around, no backreferences)";
 
 /// How to make a pattern that is too big smaller (the help of the config error).
 pub const TOO_BIG_HELP: &str = "large counted repetitions (`\\w{1000}`) and Unicode classes (`\\w`, `.`) compile to big automata: use a smaller count, an ASCII class such as `[a-z]`, or a phrase list";
