@@ -7,15 +7,14 @@ use crate::config::{self, FailOn, Settings};
 use crate::document::InputFormat;
 use crate::emit::{self, Emitter, Format, Summary, rule_info::InfoFormat};
 use crate::engine::Engine;
-use crate::error::Error;
+use crate::error::{self, Error};
 use crate::profile::{Audience, Kind};
 use crate::walk::{self, Checked, Overrides};
 use clap::{Parser, Subcommand, ValueEnum};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -92,6 +91,11 @@ pub struct CheckArgs {
     /// Ignore every `.ticketlint.toml`; use the built-in defaults.
     #[arg(long)]
     pub no_config: bool,
+    /// Let a config's `extends` name rule packs outside the repository (the nearest directory
+    /// above the config holding `.git`). Off by default: a config from a pull request must not
+    /// read files outside the checkout.
+    #[arg(long)]
+    pub allow_outside_config: bool,
     /// The name of stdin's content: used in output, for config lookup and input format.
     #[arg(long)]
     pub stdin_filename: Option<PathBuf>,
@@ -238,6 +242,7 @@ struct Configs {
     workload: u64,
     select: Option<Vec<String>>,
     ignore: Vec<String>,
+    allow_outside: bool,
     by_path: HashMap<Option<PathBuf>, Arc<(Settings, Engine)>>,
     by_dir: HashMap<PathBuf, Option<PathBuf>>,
 }
@@ -248,7 +253,7 @@ impl Configs {
             return Ok(c.clone());
         }
         let mut settings = match &config {
-            Some(p) => Settings::load(p)?,
+            Some(p) => Settings::load_with(p, self.allow_outside)?,
             None => Settings::default(),
         };
         if self.select.is_some() {
@@ -284,6 +289,7 @@ fn check(args: CheckArgs) -> Result<i32, Error> {
         workload: 0,
         select: args.select.clone(),
         ignore: args.ignore.clone(),
+        allow_outside: args.allow_outside_config,
         by_path: HashMap::new(),
         by_dir: HashMap::new(),
     };
@@ -392,16 +398,19 @@ fn check(args: CheckArgs) -> Result<i32, Error> {
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .max(1);
 
+    // One input that panics is reported as an internal error naming it; the run goes on.
     let run_one = |i: usize| -> Checked {
         let (settings, engine) = &*loaded[i];
         match &jobs[i] {
-            Job::Stdin { name, name_path, bytes } => {
+            Job::Stdin { name, name_path, bytes } => error::catch_panic(Path::new(name), || {
                 walk::check_bytes(engine, settings, overrides, name, name_path, bytes.clone())
-            }
-            Job::File(p) => walk::check_file(engine, settings, overrides, p),
+            })
+            .unwrap_or_else(|e| Checked::failed(name, e)),
+            Job::File(p) => error::catch_panic(p, || walk::check_file(engine, settings, overrides, p))
+                .unwrap_or_else(|e| Checked::failed(&p.to_string_lossy(), e)),
         }
     };
-    let mut sink = |c: Checked, out: &mut std::io::BufWriter<std::io::StdoutLock>| -> Result<(), Error> {
+    let sink = |c: Checked| -> Result<(), Error> {
         for n in &c.notices {
             eprintln!("warning: {n}");
         }
@@ -414,48 +423,8 @@ fn check(args: CheckArgs) -> Result<i32, Error> {
         summary.add(&c);
         out.write_all(text.as_bytes()).map_err(io)
     };
-
-    if threads == 1 || jobs.len() < 2 {
-        for i in 0..jobs.len() {
-            sink(run_one(i), &mut out)?;
-        }
-    } else {
-        // Workers take the next index; results are written in input order as they arrive.
-        let next = AtomicUsize::new(0);
-        let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Checked)>(threads * 4);
-        let result = std::thread::scope(|scope| -> Result<(), Error> {
-            for _ in 0..threads.min(jobs.len()) {
-                let tx = tx.clone();
-                let next = &next;
-                let run_one = &run_one;
-                let jobs = &jobs;
-                scope.spawn(move || {
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        if i >= jobs.len() || tx.send((i, run_one(i))).is_err() {
-                            break;
-                        }
-                    }
-                });
-            }
-            drop(tx);
-            let mut pending: BTreeMap<usize, Checked> = BTreeMap::new();
-            let mut want = 0;
-            for (i, c) in rx.iter() {
-                pending.insert(i, c);
-                while let Some(c) = pending.remove(&want) {
-                    if let Err(e) = sink(c, &mut out) {
-                        // Stop the workers: they see the closed channel.
-                        next.store(usize::MAX / 2, Ordering::Relaxed);
-                        return Err(e);
-                    }
-                    want += 1;
-                }
-            }
-            Ok(())
-        });
-        result?;
-    }
+    // Results are written in input order; workers stay a bounded distance ahead.
+    walk::ordered(jobs.len(), threads, run_one, sink)?;
     // The engines are built once per run and the process ends here: freeing their automata
     // and regexes would only cost time (about a millisecond for a 2 KB draft).
     std::mem::forget(loaded);

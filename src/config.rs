@@ -84,39 +84,60 @@ pub struct Settings {
     pub severity: BTreeMap<String, Severity>,
     pub glossary: Vec<GlossaryEntry>,
     pub terms: BTreeMap<String, Vec<TermDef>>,
+    /// The `extends` entries as written (read into `packs` by [`Settings::load_with`]).
+    pub extends: Vec<String>,
     /// Extra packs: (path, contents).
     pub packs: Vec<(PathBuf, String)>,
     pub paths: Vec<(GlobMatcher, Option<Kind>, Option<Audience>)>,
 }
 
 impl Settings {
-    /// Read and resolve a config file.
+    /// Read and resolve a config file; `extends` may not leave the repository (see [`Settings::load_with`]).
     pub fn load(path: &Path) -> Result<Settings, Error> {
-        let source = std::fs::read_to_string(path).map_err(|e| Error::Io {
+        Settings::load_with(path, false)
+    }
+
+    /// Read and resolve a config file. Each `extends` pack is resolved relative to the config
+    /// file and must lie inside the repository root (the nearest ancestor of the config's
+    /// directory holding `.git`, else that directory itself) unless `allow_outside` is set.
+    /// A config is data only: nothing in it runs code, and it reads no file but the packs it names.
+    pub fn load_with(path: &Path, allow_outside: bool) -> Result<Settings, Error> {
+        let bytes = crate::source::read_regular_file(path).map_err(|e| Error::Io {
             path: path.to_path_buf(),
             source: e,
         })?;
-        let options: Options = toml::from_str(&source).map_err(|e| Error::toml(path, &source, &e))?;
-        let dir = path.parent().unwrap_or(Path::new("."));
+        let source = String::from_utf8(bytes).map_err(|e| {
+            Error::config(
+                path,
+                format!("not UTF-8 (invalid byte at offset {})", e.utf8_error().valid_up_to()),
+            )
+            .with_help("save the config as UTF-8")
+        })?;
+        let mut settings = Settings::from_source(path, source)?;
+        settings.read_packs(allow_outside)?;
+        Ok(settings)
+    }
+
+    /// Parse and resolve config text without touching the filesystem: `extends` is recorded in
+    /// [`Settings::extends`] but not read. `path` names the config in errors and anchors the
+    /// `[[path]]` globs.
+    pub fn from_source(path: &Path, source: String) -> Result<Settings, Error> {
+        let options: Options = toml::from_str(&source).map_err(|e| {
+            Error::toml(path, &source, &e).with_help(
+                "the keys are listed under \"Configuration\" in the README; `ticketlint init` writes a commented example",
+            )
+        })?;
         let mut settings = Settings {
             path: Some(path.to_path_buf()),
             source,
             ..Settings::default()
         };
-        for pack in &options.extends {
-            let p = dir.join(pack);
-            let text = std::fs::read_to_string(&p).map_err(|e| {
-                settings
-                    .error_at(format!("cannot read rule pack `{pack}`: {e}"), pack)
-                    .with_help("paths in `extends` are relative to the config file")
-            })?;
-            settings.packs.push((p, text));
-        }
         for p in options.path {
             let glob = Glob::new(&p.glob)
                 .map_err(|e| settings.error_at(format!("invalid glob `{}`: {e}", p.glob), &p.glob))?;
             settings.paths.push((glob.compile_matcher(), p.kind, p.audience));
         }
+        settings.extends = options.extends;
         settings.select = options.select;
         settings.ignore = options.ignore;
         settings.accept = options.accept;
@@ -127,22 +148,54 @@ impl Settings {
         Ok(settings)
     }
 
+    /// Read the `extends` packs, relative to the config file, refusing any outside the
+    /// repository root unless `allow_outside`.
+    fn read_packs(&mut self, allow_outside: bool) -> Result<(), Error> {
+        let Some(config) = self.path.clone() else {
+            return Ok(());
+        };
+        let dir = match config.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let root = repository_root(&dir);
+        for pack in self.extends.clone() {
+            let read_err = |e: std::io::Error| {
+                self.error_at(
+                    format!("cannot read rule pack `{pack}`: {}", crate::error::io_message(&e)),
+                    &pack,
+                )
+                .with_help("paths in `extends` are relative to the config file")
+            };
+            let p = dir.join(&pack);
+            let real = std::fs::canonicalize(&p).map_err(read_err)?;
+            if !allow_outside && !real.starts_with(&root) {
+                return Err(self
+                    .error_at(format!("rule pack `{pack}` is outside the repository"), &pack)
+                    .with_help(format!(
+                        "`extends` may only name files inside {} (the nearest directory above the config with `.git`, else the config's own directory); pass --allow-outside-config to trust it",
+                        root.display()
+                    )));
+            }
+            let bytes = crate::source::read_regular_file(&real).map_err(read_err)?;
+            let text = String::from_utf8(bytes).map_err(|_| {
+                self.error_at(format!("rule pack `{pack}` is not UTF-8"), &pack)
+                    .with_help("save the pack as UTF-8")
+            })?;
+            self.packs.push((p, text));
+        }
+        Ok(())
+    }
+
     /// An error about this config; located at the first mention of `needle` when given.
     pub fn error_at(&self, message: String, needle: &str) -> Error {
+        self.error_at_any(message, &[needle])
+    }
+
+    /// An error about this config, located at the first of `needles` that occurs in it.
+    pub fn error_at_any(&self, message: String, needles: &[&str]) -> Error {
         let path = self.path.clone().unwrap_or_else(|| PathBuf::from("<settings>"));
-        match self.source.find(needle).filter(|_| !needle.is_empty()) {
-            Some(at) => {
-                let lc = crate::source::LineIndex::new(&self.source).line_col(&self.source, at);
-                Error::Config {
-                    path,
-                    line: Some(lc.line),
-                    column: Some(lc.column),
-                    message,
-                    help: None,
-                }
-            }
-            None => Error::config(path, message),
-        }
+        Error::config_at(path, &self.source, message, needles)
     }
 
     /// An error about this config, located at the first quoted mention of an id in the message.
@@ -168,6 +221,17 @@ impl Settings {
         }
         (None, None)
     }
+}
+
+/// The directory a config's `extends` may reach: the nearest ancestor of `dir` (itself
+/// included) holding `.git` (a directory, or a file in a worktree or submodule), else `dir`.
+/// Canonical, so a symbolic link cannot lead a pack out of it.
+pub fn repository_root(dir: &Path) -> PathBuf {
+    let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    dir.ancestors()
+        .find(|d| d.join(".git").exists())
+        .unwrap_or(&dir)
+        .to_path_buf()
 }
 
 /// Find the config for a file: walk up from its directory.

@@ -14,7 +14,7 @@ use crate::profile::{Audience, Kind};
 use crate::rules::glossary::{self, gloss_suggestion};
 use crate::rules::require::{self, CompiledRequire, LazyRegex, SentenceHits};
 use crate::rules::shapes::{CompiledShape, Context, Known, RuleInfo};
-use crate::rules::terms::{CompiledTerm, at_word_boundaries, is_quoted};
+use crate::rules::terms::{CompiledTerm, QuoteTracker, at_word_boundaries};
 use crate::rules::{BUILTIN_PACKS, GlossaryEntry, Pack, RuleDef, RuleMeta, Shape};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use std::collections::{HashMap, HashSet};
@@ -111,6 +111,37 @@ struct Scan {
     scores: [u32; 5],
 }
 
+/// At most this many findings are reported per file (with a notice saying how many were found).
+pub const MAX_FINDINGS: usize = 1000;
+
+/// The engine stops judging a document's candidates after this many findings, so a file made
+/// of nothing but matches costs bounded time and memory (room is left for findings that inline
+/// directives suppress). A result this long means the rest of the file was not judged.
+pub const JUDGE_LIMIT: usize = 10 * MAX_FINDINGS;
+
+/// Where a rule or pattern was written.
+#[derive(Debug, Clone, Copy)]
+enum Origin {
+    /// A pack: an index into the built-in packs followed by the config's `extends` packs.
+    Pack(usize),
+    /// The config's `[[terms.RULE]]` tables.
+    Config,
+}
+
+/// Strings to look for in a TOML file to locate `pattern`: with a basic string's escapes, and
+/// as written in a literal string.
+fn pattern_needles(pattern: &str) -> Vec<String> {
+    // The escaped form first: in a basic string the raw form can match one byte late ("\\p"
+    // holds "\p" from its second backslash).
+    vec![pattern.replace('\\', "\\\\").replace('"', "\\\""), pattern.to_string()]
+}
+
+/// The pattern quoted in an "invalid pattern `…`: why" message.
+fn quoted_pattern(message: &str) -> Option<String> {
+    let rest = message.split_once("pattern `")?.1;
+    Some(rest.rsplit_once("`: ")?.0.to_string())
+}
+
 /// Total input size above which the phrase automaton is built as a DFA.
 pub const DFA_WORKLOAD: u64 = 8 << 20;
 
@@ -131,24 +162,52 @@ impl Engine {
     /// phrase automaton is built as a DFA (about 150M instructions to build, but it scans about
     /// twice as fast as the contiguous NFA, which builds in a tenth of the time: right for a
     /// 2 KB draft, wrong for a 15 MB knowledge base).
+    ///
+    /// Patterns written by the user (in the config's `terms` or in an `extends` pack) are
+    /// compiled here, so one that is too big for the size limits is a config error naming the
+    /// rule, the pattern and where it was written; the built-in packs' open-ended patterns are
+    /// compiled on first use (start-up time), and the tests compile them all.
     pub fn with_workload(settings: &Settings, workload_bytes: u64) -> Result<Engine, Error> {
         let mut defs: Vec<RuleDef> = Vec::new();
+        // Per rule: the pack it came from (an index into `packs`).
+        let mut def_pack: Vec<usize> = Vec::new();
         let mut glossary: Vec<GlossaryEntry> = Vec::new();
         let mut detect = Vec::new();
         let mut packs: Vec<(PathBuf, &str)> = BUILTIN_PACKS.iter().map(|(n, s)| (PathBuf::from(n), *s)).collect();
         packs.extend(settings.packs.iter().map(|(p, s)| (p.clone(), s.as_str())));
-        for (path, src) in packs {
-            let pack: Pack = toml::from_str(src).map_err(|e| Error::toml(&path, src, &e))?;
+        for (k, (path, src)) in packs.iter().enumerate() {
+            let pack: Pack = toml::from_str(src).map_err(|e| {
+                Error::toml(path, src, &e).with_help(
+                    "rule packs hold [[rule]], [[glossary]] and [[detect]] tables: see \"Rule packs\" in the README",
+                )
+            })?;
             for rule in pack.rule {
                 // A later pack's rule with the same id replaces the earlier one in place.
-                match defs.iter_mut().find(|d| d.id == rule.id) {
-                    Some(slot) => *slot = rule,
-                    None => defs.push(rule),
+                match defs.iter().position(|d| d.id == rule.id) {
+                    Some(i) => {
+                        defs[i] = rule;
+                        def_pack[i] = k;
+                    }
+                    None => {
+                        defs.push(rule);
+                        def_pack.push(k);
+                    }
                 }
             }
             glossary.extend(pack.glossary);
-            detect.extend(pack.detect);
+            detect.extend(pack.detect.into_iter().map(|d| (d, k)));
         }
+        // Where a pattern was written, for errors: a pack, or the config's `terms`.
+        let written_in = |origin: Origin, message: String, needles: &[&str]| match origin {
+            Origin::Pack(k) => Error::config_at(&packs[k].0, packs[k].1, message, needles),
+            Origin::Config => settings.error_at_any(message, needles),
+        };
+        let user = |origin: Origin| match origin {
+            Origin::Pack(k) => k >= BUILTIN_PACKS.len(),
+            Origin::Config => true,
+        };
+        // Terms of each rule that came from its pack (those after come from the config).
+        let pack_terms: Vec<usize> = defs.iter().map(|d| d.terms.len()).collect();
         glossary.extend(settings.glossary.iter().cloned());
         for (rule, extra) in &settings.terms {
             let Some(def) = defs.iter_mut().find(|d| &d.id == rule) else {
@@ -183,11 +242,27 @@ impl Engine {
         let mut term_regexes = Vec::new();
         let mut groups = 0usize;
         let known = Known::new(&defs, &glossary, &settings.accept);
-        for def in defs.into_iter().filter(|d| enabled(&d.id)) {
+        for ((def, k), n_pack_terms) in defs
+            .into_iter()
+            .zip(def_pack)
+            .zip(pack_terms)
+            .filter(|((d, _), _)| enabled(&d.id))
+        {
             let idx = rules.len();
-            let rule_err = |m: String| Error::config(PathBuf::from("rules"), format!("rule `{}`: {m}", def.id));
+            let id_needle = format!("\"{}\"", def.id);
+            let rule_err = |m: String, pattern: Option<&str>| {
+                let needles = pattern.map(pattern_needles).unwrap_or_default();
+                let mut needles: Vec<&str> = needles.iter().map(String::as_str).collect();
+                needles.push(&id_needle);
+                written_in(Origin::Pack(k), format!("rule `{}`: {m}", def.id), &needles)
+            };
             let mut terms = Vec::new();
             for (ti, t) in def.terms.iter().enumerate() {
+                let origin = if ti < n_pack_terms {
+                    Origin::Pack(k)
+                } else {
+                    Origin::Config
+                };
                 terms.push(CompiledTerm::new(t));
                 let owner = Owner::Term { rule: idx, term: ti };
                 for p in &t.phrases {
@@ -195,17 +270,27 @@ impl Engine {
                     phrase_owners.push((owner, t.case_sensitive.then(|| p.clone())));
                 }
                 for p in &t.patterns {
-                    match require::validate_and_expand(p)
-                        .map_err(rule_err)?
-                        .filter(|e| !e.anchored && !t.case_sensitive)
-                    {
+                    let needles = pattern_needles(p);
+                    let needles: Vec<&str> = needles.iter().map(String::as_str).collect();
+                    let expanded = require::validate_and_expand(p).map_err(|m| {
+                        written_in(origin, format!("rule `{}`: {m}", def.id), &needles).with_help(require::SYNTAX_HELP)
+                    })?;
+                    match expanded.filter(|e| !e.anchored && !t.case_sensitive) {
                         Some(e) => {
                             for phrase in e.phrases {
                                 patterns.push(phrase);
                                 phrase_owners.push((owner, None));
                             }
                         }
-                        None => term_regexes.push((LazyRegex::validated(p, false, !t.case_sensitive), owner)),
+                        None => {
+                            let re = LazyRegex::validated(p, false, !t.case_sensitive);
+                            if user(origin) {
+                                re.force().map_err(|e| {
+                                    written_in(origin, format!("rule `{}`: {e}", def.id), &needles).with_help(e.help())
+                                })?;
+                            }
+                            term_regexes.push((re, owner));
+                        }
                     }
                 }
             }
@@ -238,7 +323,14 @@ impl Engine {
             }
             let require = match &def.require {
                 Some(r) => {
-                    let compiled = CompiledRequire::new(r, &mut groups).map_err(rule_err)?;
+                    let compiled = CompiledRequire::new(r, &mut groups).map_err(|m| {
+                        rule_err(m.clone(), quoted_pattern(&m).as_deref()).with_help(require::SYNTAX_HELP)
+                    })?;
+                    if user(Origin::Pack(k)) {
+                        compiled
+                            .force()
+                            .map_err(|e| rule_err(e.to_string(), Some(&e.pattern)).with_help(e.help()))?;
+                    }
                     for g in compiled.groups() {
                         for p in &g.phrases {
                             patterns.push(p.clone());
@@ -248,11 +340,11 @@ impl Engine {
                     Some(compiled)
                 }
                 None if def.shape == Shape::Require => {
-                    return Err(rule_err("shape `require` needs a [rule.require] table".into()));
+                    return Err(rule_err("shape `require` needs a [rule.require] table".into(), None));
                 }
                 None => None,
             };
-            let shape = CompiledShape::new(&def, &known).map_err(rule_err)?;
+            let shape = CompiledShape::new(&def, &known).map_err(|m| rule_err(m, None))?;
             let forced = settings.severity.get(&def.id).copied();
             rules.push(CompiledRule {
                 meta: RuleMeta {
@@ -280,12 +372,14 @@ impl Engine {
             regexes: Vec::new(),
             headings: Vec::new(),
         };
-        for (di, d) in detect.iter().enumerate() {
+        for (di, (d, k)) in detect.iter().enumerate() {
             detector.defs.push((d.kind, d.weight));
             for p in &d.cues {
-                let cue_err = |m: String| Error::config("rules", format!("detect cue: {m}"));
+                let needles = pattern_needles(p);
+                let needles: Vec<&str> = needles.iter().map(String::as_str).collect();
+                let cue_err = |m: String| written_in(Origin::Pack(*k), format!("detect cue: {m}"), &needles);
                 match require::validate_and_expand(p)
-                    .map_err(cue_err)?
+                    .map_err(|m| cue_err(m).with_help(require::SYNTAX_HELP))?
                     .filter(|e| !e.anchored)
                 {
                     Some(e) => {
@@ -294,7 +388,13 @@ impl Engine {
                             phrase_owners.push((Owner::Detect { def: di }, None));
                         }
                     }
-                    None => detector.regexes.push((di, LazyRegex::validated(p, true, true))),
+                    None => {
+                        let re = LazyRegex::validated(p, true, true);
+                        if user(Origin::Pack(*k)) {
+                            re.force().map_err(|e| cue_err(e.to_string()).with_help(e.help()))?;
+                        }
+                        detector.regexes.push((di, re));
+                    }
                 }
             }
             detector
@@ -333,7 +433,7 @@ impl Engine {
     /// Compile every lazily compiled pattern now; an error names the first that fails.
     pub fn compile_all(&self) -> Result<(), String> {
         for (re, _) in &self.term_regexes {
-            re.force()?;
+            re.force().map_err(|e| e.to_string())?;
         }
         for r in &self.rules {
             if let Some(req) = &r.require {
@@ -529,8 +629,12 @@ impl Engine {
             } else {
                 SentenceHits::new(0)
             };
+            // A document with no prose (empty, blank, only code or markup) has nothing for a
+            // document-level rule to judge.
+            let has_prose = !doc.sentences().is_empty();
             for (i, rule) in self.rules.iter().enumerate() {
                 if let (true, Some(req)) = (active[i], &rule.require)
+                    && has_prose
                     && !req.satisfied(doc, &hits)
                 {
                     let at = match req.at {
@@ -629,12 +733,16 @@ impl Engine {
         let text = doc.text;
         // Glossary entries already settled (explained or reported) in this document.
         let mut settled = vec![false; self.glossary.len()];
+        let mut quotes = QuoteTracker::new(&doc.masked);
         for c in cands {
+            if out.len() >= JUDGE_LIMIT {
+                break; // a pathological file: stop here (the caller reports the cap)
+            }
             let Some(rule) = c.owner.rule().map(|r| &self.rules[r]) else {
                 continue;
             };
             let matched = &text[c.span.start..c.span.end];
-            if rule.skip_quoted && is_quoted(&doc.masked, c.span) {
+            if rule.skip_quoted && quotes.is_quoted(c.span) {
                 continue;
             }
             match c.owner {

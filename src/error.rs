@@ -20,6 +20,9 @@ pub enum Error {
     /// Bad command-line usage that clap cannot catch.
     #[error("{0}")]
     Usage(String),
+    /// A bug: a panic caught while checking one input (the run went on without it).
+    #[error("internal error while checking {path}: {message}", path = path.display())]
+    Internal { path: PathBuf, message: String },
 }
 
 impl Error {
@@ -28,6 +31,26 @@ impl Error {
             path: path.into(),
             line: None,
             column: None,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    /// A config error located at the first of `needles` found in `source` (the text of `path`);
+    /// unlocated when none is found.
+    pub fn config_at(path: impl Into<PathBuf>, source: &str, message: impl Into<String>, needles: &[&str]) -> Self {
+        let at = needles.iter().filter(|n| !n.is_empty()).find_map(|n| source.find(n));
+        let (line, column) = match at {
+            Some(at) => {
+                let lc = crate::source::LineIndex::new(source).line_col(source, at);
+                (Some(lc.line), Some(lc.column))
+            }
+            None => (None, None),
+        };
+        Error::Config {
+            path: path.into(),
+            line,
+            column,
             message: message.into(),
             help: None,
         }
@@ -89,8 +112,118 @@ impl fmt::Display for Rendered<'_> {
                 }
                 Ok(())
             }
-            Error::Io { path, source } => writeln!(f, "error: {}: {}", path.display(), source),
+            Error::Io { path, source } => writeln!(f, "error: {}: {}", path.display(), io_message(source)),
             Error::Usage(m) => writeln!(f, "error: {m}"),
+            Error::Internal { path, message } => {
+                writeln!(f, "error: internal error while checking {}: {message}", path.display())?;
+                writeln!(f, "  = help: {BUG_HELP}")
+            }
         }
+    }
+}
+
+/// An I/O error's message without the `(os error N)` suffix std adds.
+pub fn io_message(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    match s.rfind(" (os error ") {
+        Some(i) if s.ends_with(')') => s[..i].to_string(),
+        _ => s,
+    }
+}
+
+const BUG_HELP: &str = "this is a bug in ticketlint; please report it with the input that triggers it (RUST_BACKTRACE=1 shows a backtrace)";
+
+// ---------------------------------------------------------------------------------------------
+// Panics: a short message instead of a dump, and one bad input cannot stop the run.
+
+thread_local! {
+    /// Inside [`catch_panic`]: the hook stores the message here instead of printing it.
+    static GUARDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    static CAUGHT: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+fn backtrace_wanted() -> bool {
+    std::env::var_os("RUST_BACKTRACE").is_some_and(|v| !v.is_empty() && v != "0")
+}
+
+fn describe(info: &std::panic::PanicHookInfo<'_>) -> String {
+    let payload = info.payload();
+    let what = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic".into());
+    match info.location() {
+        Some(l) => format!("{what} (at {}:{})", l.file(), l.line()),
+        None => what,
+    }
+}
+
+/// Replace the default panic output (thread name, message, "note: run with RUST_BACKTRACE")
+/// with one `error: internal error …` line and a hint. With `RUST_BACKTRACE` set, the default
+/// output (and backtrace) is printed as well. Installed by `main.rs`; the process then exits 2.
+pub fn install_panic_hook() {
+    static PRINTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if backtrace_wanted() {
+            default(info);
+        }
+        let message = describe(info);
+        if GUARDED.with(|g| g.get()) {
+            CAUGHT.with(|c| *c.borrow_mut() = Some(message));
+            return;
+        }
+        // A panic in a worker thread is re-raised on the main thread: report the first only.
+        if !PRINTED.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            eprintln!("error: internal error: {message}");
+            eprintln!("  = help: {BUG_HELP}");
+        }
+    }));
+}
+
+/// Run `f` for one input, turning a panic into [`Error::Internal`] naming `path`, so the run
+/// can report it and go on with the other inputs.
+pub fn catch_panic<T>(path: &std::path::Path, f: impl FnOnce() -> T) -> Result<T, Error> {
+    let was = GUARDED.with(|g| g.replace(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    GUARDED.with(|g| g.set(was));
+    result.map_err(|payload| {
+        let message = CAUGHT.with(|c| c.borrow_mut().take()).unwrap_or_else(|| {
+            payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "panic".into())
+        });
+        Error::Internal {
+            path: path.to_path_buf(),
+            message,
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn io_errors_lose_the_os_error_number() {
+        let e = std::io::Error::from_raw_os_error(2);
+        assert!(e.to_string().contains("os error"));
+        assert_eq!(io_message(&e), "No such file or directory");
+    }
+
+    #[test]
+    fn a_panic_becomes_an_error_naming_the_input() {
+        let ok = catch_panic(std::path::Path::new("a.txt"), || 1);
+        assert_eq!(ok.unwrap(), 1);
+        let err = catch_panic(std::path::Path::new("b.txt"), || -> u8 { panic!("boom") }).unwrap_err();
+        let text = err.render();
+        assert!(
+            text.starts_with("error: internal error while checking b.txt: boom"),
+            "{text}"
+        );
+        assert!(text.contains("= help: this is a bug"), "{text}");
     }
 }

@@ -18,6 +18,60 @@ pub enum Decoded {
     Binary,
 }
 
+/// Read a whole file, refusing anything but a regular file (after following symbolic links) with
+/// an error saying what it is. A FIFO, socket or device is never read: reading a FIFO with no
+/// writer blocks forever, and `/dev/zero` never ends. The file is opened non-blocking and
+/// checked on the open handle, so a path swapped for a FIFO after it was listed cannot hang the
+/// run either.
+pub fn read_regular_file(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let mut file = options.open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(not_regular(&meta.file_type()));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0).saturating_add(1));
+    file.read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// The error for a path that is not a regular file, naming what it is.
+pub fn not_regular(t: &std::fs::FileType) -> std::io::Error {
+    let what = if t.is_dir() { "a directory" } else { file_type_name(t) };
+    std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("not a regular file ({what})"))
+}
+
+fn file_type_name(t: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a FIFO";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_char_device() {
+            return "a character device";
+        }
+        if t.is_block_device() {
+            return "a block device";
+        }
+    }
+    if t.is_symlink() {
+        "a symbolic link"
+    } else {
+        "a special file"
+    }
+}
+
 /// Decode raw input bytes. Never fails: the worst case is lossy text or `Binary`.
 pub fn decode(bytes: Vec<u8>) -> Decoded {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {

@@ -4,7 +4,7 @@
 use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
 use crate::document::{Document, InputFormat, directives, email};
-use crate::engine::Engine;
+use crate::engine::{Engine, JUDGE_LIMIT, MAX_FINDINGS};
 use crate::error::Error;
 use crate::profile::{Audience, Kind, Profile};
 use crate::source::{Decoded, decode};
@@ -14,7 +14,10 @@ use std::path::{Path, PathBuf};
 pub const EXTENSIONS: &[&str] = &["md", "markdown", "txt", "text", "eml", "html", "htm"];
 
 /// Expand the given paths: files as they are, directories walked recursively honouring
-/// `.gitignore`/`.ignore` (hidden files skipped), in sorted order.
+/// `.gitignore`/`.ignore` (hidden files skipped), in sorted order. Walking lists regular files
+/// only: symbolic links are not followed (so a link loop cannot trap the walk) and FIFOs,
+/// sockets and devices are skipped, so nothing found by walking can block the run. A path
+/// named explicitly that is not a regular file or directory is an error naming it.
 pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Error>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
@@ -43,7 +46,14 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Error>) {
                 found.sort();
                 files.extend(found);
             }
-            Ok(_) => files.push(p.clone()),
+            Ok(m) if m.is_file() => files.push(p.clone()),
+            Ok(m) => errors.push(Error::Io {
+                path: p.clone(),
+                source: std::io::Error::other(format!(
+                    "{}; only regular files are checked (pipe a stream to `ticketlint check -`)",
+                    crate::source::not_regular(&m.file_type())
+                )),
+            }),
             Err(e) => errors.push(Error::Io {
                 path: p.clone(),
                 source: e,
@@ -120,6 +130,21 @@ impl Checked {
     }
 }
 
+impl Checked {
+    /// An input that could not be checked.
+    pub fn failed(path: &str, error: Error) -> Checked {
+        Checked {
+            path: path.into(),
+            text: String::new(),
+            profile: None,
+            diagnostics: vec![],
+            notices: vec![],
+            error: Some(error),
+            redacted: vec![],
+        }
+    }
+}
+
 /// Check one input's bytes. `name` is what output shows; `name_path` drives format detection
 /// and path globs.
 pub fn check_bytes(
@@ -130,6 +155,13 @@ pub fn check_bytes(
     name_path: &Path,
     bytes: Vec<u8>,
 ) -> Checked {
+    #[cfg(debug_assertions)]
+    if let Some(v) = std::env::var_os("TICKETLINT_TEST_PANIC")
+        && name.ends_with(&*v.to_string_lossy())
+    {
+        // Lets the tests prove that a panic while checking one file does not stop the run.
+        panic!("test panic requested by TICKETLINT_TEST_PANIC");
+    }
     let mut notices = Vec::new();
     let text = match decode(bytes) {
         Decoded::Binary => {
@@ -165,10 +197,31 @@ pub fn check_bytes(
         .or(doc.front_matter.audience)
         .unwrap_or(Audience::EndUser);
     let (kind, diagnostics) = engine.check_detecting(&doc, given, audience);
+    // The engine stops judging at JUDGE_LIMIT findings: then the rest of the file is unseen.
+    let stopped = diagnostics.len() >= JUDGE_LIMIT;
+    if doc.directives_dropped {
+        notices.push(format!(
+            "{name}: more than {} ticketlint directives; only the first {} are honoured",
+            directives::MAX_DIRECTIVES,
+            directives::MAX_DIRECTIVES
+        ));
+    }
     let (mut diagnostics, unused) = directives::apply(&doc.directives, text.len(), diagnostics);
-    if overrides.report_unused_disables && !unused.is_empty() {
+    // After an early stop, a directive may look unused only because its findings were not reached.
+    if overrides.report_unused_disables && !unused.is_empty() && !stopped {
         diagnostics.extend(unused);
         diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
+    }
+    if stopped || diagnostics.len() > MAX_FINDINGS {
+        let found = if stopped {
+            format!("more than {JUDGE_LIMIT}")
+        } else {
+            diagnostics.len().to_string()
+        };
+        diagnostics.truncate(MAX_FINDINGS);
+        notices.push(format!(
+            "{name}: too many findings ({found}); only the first {MAX_FINDINGS} are reported"
+        ));
     }
     drop(doc);
     let redacted = diagnostics
@@ -191,22 +244,146 @@ pub fn check_bytes(
     }
 }
 
-/// Check a file on disk.
+/// Check a file on disk (a regular file only: see [`crate::source::read_regular_file`]).
 pub fn check_file(engine: &Engine, settings: &Settings, overrides: Overrides, path: &Path) -> Checked {
     let name = path.to_string_lossy().into_owned();
-    match std::fs::read(path) {
+    match crate::source::read_regular_file(path) {
         Ok(bytes) => check_bytes(engine, settings, overrides, &name, path, bytes),
-        Err(e) => Checked {
-            path: name,
-            text: String::new(),
-            profile: None,
-            diagnostics: vec![],
-            notices: vec![],
-            error: Some(Error::Io {
+        Err(e) => Checked::failed(
+            &name,
+            Error::Io {
                 path: path.to_path_buf(),
                 source: e,
-            }),
-            redacted: vec![],
-        },
+            },
+        ),
+    }
+}
+
+/// Run `work(i)` for every `i` in `0..n` on `threads` workers and hand each result to `sink`
+/// in index order, as soon as it and all before it are done. Workers never run more than
+/// `2 * threads` inputs ahead of the one `sink` waits for, so a slow early input cannot make
+/// finished results pile up: at most that many are held at once, whatever `n` is. When `sink`
+/// fails, the workers stop taking inputs and the error is returned.
+pub fn ordered<T: Send, E>(
+    n: usize,
+    threads: usize,
+    work: impl Fn(usize) -> T + Sync,
+    mut sink: impl FnMut(T) -> Result<(), E>,
+) -> Result<(), E> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Condvar, Mutex};
+    if threads <= 1 || n < 2 {
+        for i in 0..n {
+            sink(work(i))?;
+        }
+        return Ok(());
+    }
+    let window = threads * 2;
+    let next = AtomicUsize::new(0);
+    // (inputs handed to `sink` so far, stop)
+    let gate = Mutex::new((0usize, false));
+    let moved = Condvar::new();
+    let lock = || gate.lock().unwrap_or_else(|p| p.into_inner());
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::channel::<(usize, T)>();
+        for _ in 0..threads.min(n) {
+            let tx = tx.clone();
+            let (next, work, gate, moved) = (&next, &work, &gate, &moved);
+            scope.spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= n {
+                        break;
+                    }
+                    let mut g = gate.lock().unwrap_or_else(|p| p.into_inner());
+                    while !g.1 && i >= g.0 + window {
+                        g = moved.wait(g).unwrap_or_else(|p| p.into_inner());
+                    }
+                    if g.1 {
+                        break;
+                    }
+                    drop(g);
+                    if tx.send((i, work(i))).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        let mut pending = std::collections::BTreeMap::new();
+        let mut want = 0;
+        for (i, t) in rx {
+            pending.insert(i, t);
+            while let Some(t) = pending.remove(&want) {
+                if let Err(e) = sink(t) {
+                    lock().1 = true;
+                    moved.notify_all();
+                    return Err(e);
+                }
+                want += 1;
+                lock().0 = want;
+                moved.notify_all();
+            }
+        }
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Duration;
+
+    #[test]
+    fn ordered_keeps_order_and_bounds_waiting_results() {
+        let threads = 2;
+        let started = AtomicUsize::new(0);
+        let mut sunk = Vec::new();
+        let mut most_ahead = 0;
+        ordered(
+            200,
+            threads,
+            |i| {
+                started.fetch_add(1, Ordering::SeqCst);
+                if i == 0 {
+                    // A slow first input: the others must not pile up behind it.
+                    std::thread::sleep(Duration::from_millis(200));
+                }
+                i
+            },
+            |i| -> Result<(), ()> {
+                most_ahead = most_ahead.max(started.load(Ordering::SeqCst) - sunk.len());
+                sunk.push(i);
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert_eq!(sunk, (0..200).collect::<Vec<_>>());
+        assert!(
+            most_ahead <= 2 * threads,
+            "{most_ahead} inputs were run ahead of the output"
+        );
+    }
+
+    #[test]
+    fn ordered_stops_when_the_sink_fails() {
+        let ran = AtomicUsize::new(0);
+        let mut seen = 0;
+        let r = ordered(
+            10_000,
+            2,
+            |i| {
+                ran.fetch_add(1, Ordering::SeqCst);
+                i
+            },
+            |i| {
+                seen += 1;
+                if i == 3 { Err("closed") } else { Ok(()) }
+            },
+        );
+        assert_eq!(r, Err("closed"));
+        assert_eq!(seen, 4);
+        assert!(ran.load(Ordering::SeqCst) < 100);
     }
 }

@@ -94,10 +94,20 @@ fn rule_ids(list: &str) -> Vec<String> {
         .collect()
 }
 
+/// At most this many directives are honoured per file. Turning directives into regions and
+/// filtering findings with them costs directives × findings: real documents hold a handful,
+/// so a file with thousands is hostile or generated. The rest are ignored, with a notice.
+pub const MAX_DIRECTIVES: usize = 1000;
+
 /// Find the directives of `text` read as `format`. Cheap when there are none.
 pub fn parse(text: &str, format: InputFormat) -> Vec<Directive> {
+    parse_capped(text, format).0
+}
+
+/// [`parse`], and whether directives past [`MAX_DIRECTIVES`] were ignored.
+pub fn parse_capped(text: &str, format: InputFormat) -> (Vec<Directive>, bool) {
     if memchr::memmem::find(text.as_bytes(), b"ticketlint-").is_none() {
-        return Vec::new();
+        return (Vec::new(), false);
     }
     let mut found: Vec<(DirectiveKind, Vec<String>, Span)> = Vec::new();
     match format {
@@ -119,7 +129,9 @@ pub fn parse(text: &str, format: InputFormat) -> Vec<Directive> {
         }
     }
     found.sort_by_key(|f| f.2.start);
-    regions(text, found)
+    let dropped = found.len() > MAX_DIRECTIVES;
+    found.truncate(MAX_DIRECTIVES);
+    (regions(text, found), dropped)
 }
 
 fn scan_lines(text: &str, start: usize, end: usize, out: &mut Vec<(DirectiveKind, Vec<String>, Span)>) {

@@ -76,6 +76,8 @@ pub struct Document<'a> {
     pub front_matter: FrontMatter,
     /// Inline `ticketlint-disable` / `-enable` / `-disable-next-line` directives, in order.
     pub directives: Vec<directives::Directive>,
+    /// More than [`directives::MAX_DIRECTIVES`] directives: the rest were ignored.
+    pub directives_dropped: bool,
 }
 
 impl<'a> Document<'a> {
@@ -86,7 +88,7 @@ impl<'a> Document<'a> {
             InputFormat::Html => html::parse(text),
             InputFormat::Email => email::parse(text),
         };
-        let directives = directives::parse(text, format);
+        let (directives, directives_dropped) = directives::parse_capped(text, format);
         for d in &directives {
             // Plain-text directive lines are not prose (comments are hidden already).
             mask.hide(d.span.start, d.span.end);
@@ -100,6 +102,7 @@ impl<'a> Document<'a> {
             sentences: std::sync::OnceLock::new(),
             front_matter,
             directives,
+            directives_dropped,
         }
     }
 

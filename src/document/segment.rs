@@ -45,9 +45,19 @@ fn split_run(masked: &str, start: usize, end: usize, out: &mut Vec<Span>) {
     let run = &bytes[..end];
     let mut s = start;
     let mut i = start;
+    // The next newline and the next punctuation at or after `i`, each found again only once
+    // `i` has passed it: searching both afresh at every stop is quadratic on a text with many
+    // lines and no punctuation (or the other way round).
+    let find_nl = |from: usize| memchr::memchr(b'\n', &run[from..]).map(|k| from + k);
+    let find_p = |from: usize| memchr::memchr3(b'.', b'!', b'?', &run[from..]).map(|k| from + k);
+    let (mut next_nl, mut next_p) = (find_nl(i), find_p(i));
     while i < end {
-        let next_nl = memchr::memchr(b'\n', &run[i..]).map(|k| i + k);
-        let next_p = memchr::memchr3(b'.', b'!', b'?', &run[i..]).map(|k| i + k);
+        if next_nl.is_some_and(|n| n < i) {
+            next_nl = find_nl(i);
+        }
+        if next_p.is_some_and(|p| p < i) {
+            next_p = find_p(i);
+        }
         let at = match (next_nl, next_p) {
             (Some(a), Some(b)) => a.min(b),
             (Some(a), None) | (None, Some(a)) => a,

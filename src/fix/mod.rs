@@ -22,8 +22,7 @@ use crate::walk::{self, Checked, Overrides};
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// What to do with the fixes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,7 +88,6 @@ pub fn run(r: Run) -> Result<i32, Error> {
         eprint!("{}", e.render());
     }
     let repeated = repeats(&r.inputs);
-    let done: Vec<Done> = process_all(&r, &repeated).into_iter().flatten().collect();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let io = |e: std::io::Error| Error::Io {
@@ -98,22 +96,27 @@ pub fn run(r: Run) -> Result<i32, Error> {
     };
     let mut refused = 0;
     let mut changed_files = 0;
-    let mut applied: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut applied: BTreeMap<String, usize> = BTreeMap::new();
     let mut withheld = 0;
     let mut failed = false;
     let mut summary = Summary::default();
     let mut any_output = false;
+    let mut unreadable = 0;
     // With stdin the fixed text owns stdout, so findings go to stderr.
     let mut findings = String::new();
     if !r.mode.diff {
         findings.push_str(&r.emitter.begin());
     }
-    for d in &done {
+    // Inputs are fixed in parallel and reported in order, holding only a few results at once.
+    let work = |i: usize| (!repeated[i]).then(|| process_guarded(&r, i));
+    let sink = |d: Option<Done>| -> Result<(), Error> {
+        let Some(d) = d else { return Ok(()) };
         for n in &d.checked.notices {
             eprintln!("warning: {n}");
         }
         if let Some(e) = &d.checked.error {
             eprint!("{}", e.render());
+            unreadable += 1;
         }
         if let Some(e) = &d.refusal {
             eprint!("{}", e.render());
@@ -122,7 +125,7 @@ pub fn run(r: Run) -> Result<i32, Error> {
         if d.changed && d.refusal.is_none() {
             changed_files += 1;
             for rule in &d.applied {
-                *applied.entry(rule).or_default() += 1;
+                *applied.entry(rule.clone()).or_default() += 1;
             }
         }
         withheld += d.withheld;
@@ -130,7 +133,7 @@ pub fn run(r: Run) -> Result<i32, Error> {
             if let Some(diff) = &d.diff {
                 out.write_all(diff.as_bytes()).map_err(io)?;
             }
-            continue;
+            return Ok(());
         }
         if let Some(bytes) = &d.stdout {
             out.write_all(bytes).map_err(io)?;
@@ -143,7 +146,9 @@ pub fn run(r: Run) -> Result<i32, Error> {
             out.write_all(findings.as_bytes()).map_err(io)?;
             findings.clear();
         }
-    }
+        Ok(())
+    };
+    walk::ordered(r.inputs.len(), r.threads, work, sink)?;
     if !r.mode.diff {
         findings.push_str(&r.emitter.end(&summary));
         if stdin {
@@ -181,7 +186,7 @@ pub fn run(r: Run) -> Result<i32, Error> {
             plural(withheld, "more fix", "more fixes")
         );
     }
-    let errors = r.errors.len() + refused + done.iter().filter(|d| d.checked.error.is_some()).count();
+    let errors = r.errors.len() + refused + unreadable;
     Ok(if errors > 0 {
         2
     } else if (r.mode.diff && changed_files > 0) || (!r.mode.diff && failed) {
@@ -191,33 +196,21 @@ pub fn run(r: Run) -> Result<i32, Error> {
     })
 }
 
-/// Fix every input (but repeats), in parallel, results in input order.
-fn process_all(r: &Run, repeated: &[bool]) -> Vec<Option<Done>> {
-    let n = r.inputs.len();
-    let threads = r.threads.max(1).min(n.max(1));
-    let slots: Vec<Mutex<Option<Done>>> = (0..n).map(|_| Mutex::new(None)).collect();
-    let next = AtomicUsize::new(0);
-    std::thread::scope(|scope| {
-        for _ in 0..threads {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    if i >= n {
-                        break;
-                    }
-                    if repeated[i] {
-                        continue;
-                    }
-                    let done = process(r, i);
-                    *slots[i].lock().unwrap_or_else(|p| p.into_inner()) = Some(done);
-                }
-            });
-        }
-    });
-    slots
-        .into_iter()
-        .map(|s| s.into_inner().unwrap_or_else(|p| p.into_inner()))
-        .collect()
+/// [`process`], with a panic reported as an internal error naming the input.
+fn process_guarded(r: &Run, i: usize) -> Done {
+    let name = match &r.inputs[i] {
+        Input::Stdin { name, .. } => PathBuf::from(name),
+        Input::File(p) => p.clone(),
+    };
+    crate::error::catch_panic(&name, || process(r, i)).unwrap_or_else(|e| Done {
+        checked: Checked::failed(&name.to_string_lossy(), e),
+        applied: vec![],
+        withheld: 0,
+        changed: false,
+        diff: None,
+        stdout: None,
+        refusal: None,
+    })
 }
 
 /// For each input: is it a file already listed earlier (a directory and a file in it, or the
@@ -287,7 +280,7 @@ fn fix_file(
     } else {
         write::resolve_target(path, &root_of(path, roots))
     };
-    let bytes = match std::fs::read(path) {
+    let bytes = match crate::source::read_regular_file(path) {
         Ok(b) => b,
         Err(_) => {
             // `check_file` reports the read error in the usual way.

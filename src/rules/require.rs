@@ -30,7 +30,7 @@ pub const EXPANSION_LIMIT: usize = 5000;
 pub fn validate(pattern: &str) -> Result<regex_syntax::ast::Ast, String> {
     regex_syntax::ast::parse::Parser::new()
         .parse(pattern)
-        .map_err(|e| format!("invalid pattern {pattern:?}: {e}"))
+        .map_err(|e| format!("invalid pattern `{pattern}`: {}", e.kind()))
 }
 
 /// Validate a pattern and expand it if it is finite (one parse for both).
@@ -86,6 +86,34 @@ pub fn compile_with_case(pattern: &str, multi_line: bool, case_insensitive: bool
     build(false).or_else(|_| build(true))
 }
 
+/// A pattern that cannot be compiled, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatternError {
+    pub pattern: String,
+    pub message: String,
+    /// Over the size limits (rather than rejected by the compiler).
+    pub too_big: bool,
+}
+
+impl PatternError {
+    /// How to fix it, for the `= help:` line.
+    pub fn help(&self) -> &'static str {
+        if self.too_big { TOO_BIG_HELP } else { SYNTAX_HELP }
+    }
+}
+
+impl std::fmt::Display for PatternError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// The help for a pattern the regex crate rejects.
+pub const SYNTAX_HELP: &str = "patterns use the syntax of Rust's regex crate (no look-around, no backreferences)";
+
+/// How to make a pattern that is too big smaller (the help of the config error).
+pub const TOO_BIG_HELP: &str = "large counted repetitions (`\\w{1000}`) and Unicode classes (`\\w`, `.`) compile to big automata: use a smaller count, an ASCII class such as `[a-z]`, or a phrase list";
+
 /// A case-insensitive pattern, validated now and compiled on first use.
 #[derive(Debug)]
 pub struct LazyRegex {
@@ -122,17 +150,44 @@ impl LazyRegex {
             .as_ref()
     }
 
-    /// Compile now, reporting a pattern that is too big.
-    pub fn force(&self) -> Result<(), String> {
+    /// Compile now, reporting a pattern that is too big (or that the AST check let through but
+    /// the compiler rejects, such as an unknown Unicode class).
+    pub fn force(&self) -> Result<(), PatternError> {
         match self.get() {
             Some(_) => Ok(()),
-            None => Err(compile_with_case(&self.source, self.multi_line, self.case_insensitive)
-                .err()
-                .map_or_else(
-                    || "pattern could not be compiled".into(),
-                    |e| format!("{:?}: {e}", self.source),
-                )),
+            None => {
+                let err = compile_with_case(&self.source, self.multi_line, self.case_insensitive).err();
+                Err(PatternError {
+                    pattern: self.source.clone(),
+                    too_big: matches!(err, Some(regex::Error::CompiledTooBig(_))),
+                    message: match err {
+                        Some(regex::Error::CompiledTooBig(limit)) => {
+                            format!(
+                                "pattern `{}` is too big: compiled, it exceeds the {limit}-byte limit",
+                                self.source
+                            )
+                        }
+                        Some(e) => {
+                            // The syntax error's last line says what is wrong; the rest repeats the pattern.
+                            let text = e.to_string();
+                            let why = text
+                                .lines()
+                                .last()
+                                .unwrap_or("")
+                                .trim_start_matches("error: ")
+                                .to_string();
+                            format!("pattern `{}` cannot be compiled: {why}", self.source)
+                        }
+                        None => format!("pattern `{}` cannot be compiled", self.source),
+                    },
+                })
+            }
         }
+    }
+
+    /// The pattern as written.
+    pub fn source(&self) -> &str {
+        &self.source
     }
 
     pub fn is_match(&self, text: &str) -> bool {
@@ -166,7 +221,7 @@ impl LazyAlternation {
     }
 
     pub fn force(&self) -> Result<(), String> {
-        self.0.force()
+        self.0.force().map_err(|e| e.to_string())
     }
 
     pub fn is_match(&self, text: &str) -> bool {
@@ -372,8 +427,8 @@ impl CompiledRequire {
         self.cues.iter().flatten().chain(self.unless.iter())
     }
 
-    /// Compile every regex now (used by tests).
-    pub fn force(&self) -> Result<(), String> {
+    /// Compile every regex now (user-supplied rules at load; built-in ones in tests).
+    pub fn force(&self) -> Result<(), PatternError> {
         for re in self.groups().flat_map(Group::regexes).chain(self.anywhere.iter()) {
             re.force()?;
         }

@@ -106,6 +106,7 @@ pub fn is_word_char(c: char) -> bool {
 
 /// Is `span` inside a pair of double quotes on its line ("…" or “…”)? Quoted text in a reply is
 /// usually an error message, a UI label or the customer's own words.
+/// This reads the whole line: for many spans of one text use [`QuoteTracker`].
 pub fn is_quoted(text: &str, span: Span) -> bool {
     let line_start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[span.end..].find('\n').map_or(text.len(), |i| span.end + i);
@@ -118,6 +119,101 @@ pub fn is_quoted(text: &str, span: Span) -> bool {
     let open = before.matches('“').count();
     let close = before.matches('”').count();
     open > close && after.contains('”')
+}
+
+/// [`is_quoted`] for many spans of one text. Asked in order of position (as the engine judges
+/// candidates), it reads each byte of the text a bounded number of times, however long the
+/// lines: asking each span separately would rescan its line every time, which is quadratic on
+/// a 50 MB file without a newline. Spans asked out of order are still answered correctly.
+#[derive(Debug)]
+pub struct QuoteTracker<'a> {
+    text: &'a str,
+    /// Counting has reached this offset...
+    at: usize,
+    /// ...with these counts since the start of its line: `"`, `“`, `”`.
+    straight: usize,
+    open: usize,
+    close: usize,
+    /// The first `"` or newline at or after offset `.0` is at `.1` (`None`: neither).
+    next_straight: Option<(usize, Option<usize>)>,
+    /// The first `”` or newline at or after offset `.0` is at `.1`.
+    next_close: Option<(usize, Option<usize>)>,
+}
+
+impl<'a> QuoteTracker<'a> {
+    pub fn new(text: &'a str) -> Self {
+        QuoteTracker {
+            text,
+            at: 0,
+            straight: 0,
+            open: 0,
+            close: 0,
+            next_straight: None,
+            next_close: None,
+        }
+    }
+
+    pub fn is_quoted(&mut self, span: Span) -> bool {
+        if span.start < self.at {
+            // Out of order: start over at the beginning of the span's line.
+            self.at = self.text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+            (self.straight, self.open, self.close) = (0, 0, 0);
+        }
+        for c in self.text[self.at..span.start].chars() {
+            match c {
+                '\n' => (self.straight, self.open, self.close) = (0, 0, 0),
+                '"' => self.straight += 1,
+                '“' => self.open += 1,
+                '”' => self.close += 1,
+                _ => {}
+            }
+        }
+        self.at = span.start;
+        let bytes = self.text.as_bytes();
+        if self.straight % 2 == 1 {
+            let next = cached_next(&mut self.next_straight, span.end, |from| {
+                memchr::memchr2(b'"', b'\n', &bytes[from..]).map(|i| from + i)
+            });
+            if next.is_some_and(|i| bytes[i] == b'"') {
+                return true;
+            }
+        }
+        if self.open > self.close {
+            let next = cached_next(&mut self.next_close, span.end, |from| {
+                let mut from = from;
+                // `”` is E2 80 9D in UTF-8.
+                while let Some(i) = memchr::memchr2(0xE2, b'\n', &bytes[from..]) {
+                    let i = from + i;
+                    if bytes[i] == b'\n' || bytes[i..].starts_with("”".as_bytes()) {
+                        return Some(i);
+                    }
+                    from = i + 1;
+                }
+                None
+            });
+            return next.is_some_and(|i| bytes[i] != b'\n');
+        }
+        false
+    }
+}
+
+/// The answer of `find(from)`, reusing the last answer when it still holds: nothing searched
+/// for lies between the last search's start and its result, so for any `from` in that range
+/// the result is the same.
+fn cached_next(
+    cache: &mut Option<(usize, Option<usize>)>,
+    from: usize,
+    find: impl FnOnce(usize) -> Option<usize>,
+) -> Option<usize> {
+    if let Some((start, found)) = *cache
+        && start <= from
+        && found.is_none_or(|f| from <= f)
+    {
+        return found;
+    }
+    let found = find(from);
+    *cache = Some((from, found));
+    found
 }
 
 fn window_after(text: &str, at: usize, len: usize) -> &str {
@@ -174,6 +270,30 @@ mod tests {
         let t = "It was user error, sadly. \"Quote\" later";
         let s = t.find("user error").unwrap();
         assert!(!is_quoted(t, Span::new(s, s + 10)));
+    }
+
+    #[test]
+    fn quote_tracker_agrees_with_one_by_one_answers() {
+        let t = "a \"b c\" d “e f” g\nh \"i\n j\" k “l m ”n \"o\" p";
+        let words: Vec<Span> = t
+            .split(|c: char| c.is_whitespace())
+            .scan(0, |at, w| {
+                let s = t[*at..].find(w).unwrap() + *at;
+                *at = s + w.len();
+                Some(Span::new(s, s + w.len()))
+            })
+            .filter(|s| !s.is_empty())
+            .collect();
+        let one_by_one: Vec<bool> = words.iter().map(|&s| is_quoted(t, s)).collect();
+        let mut tracker = QuoteTracker::new(t);
+        let tracked: Vec<bool> = words.iter().map(|&s| tracker.is_quoted(s)).collect();
+        assert_eq!(tracked, one_by_one);
+        // Asked backwards, the answers are the same.
+        let mut tracker = QuoteTracker::new(t);
+        let mut back: Vec<bool> = words.iter().rev().map(|&s| tracker.is_quoted(s)).collect();
+        back.reverse();
+        assert_eq!(back, one_by_one);
+        assert!(one_by_one.iter().any(|&q| q) && one_by_one.iter().any(|&q| !q));
     }
 
     #[test]
