@@ -123,7 +123,14 @@ fn lossy_same_length(bytes: &[u8]) -> String {
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// In lines longer than [`CHECKPOINT`] bytes: (byte offset, chars from the line's start to
+    /// it) every [`CHECKPOINT`] bytes, in order; so a column in a 50 MB line costs counting at
+    /// most [`CHECKPOINT`] bytes, not the whole line.
+    checkpoints: Vec<(usize, usize)>,
 }
+
+/// Spacing of the column checkpoints in long lines.
+const CHECKPOINT: usize = 4096;
 
 /// A 1-based line and column (column counts Unicode scalar values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -136,7 +143,21 @@ impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
         starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        LineIndex { starts }
+        let mut checkpoints = Vec::new();
+        for (i, &start) in starts.iter().enumerate() {
+            let end = starts.get(i + 1).copied().unwrap_or(text.len());
+            let (mut at, mut chars) = (start, 0);
+            while end - at > CHECKPOINT {
+                let mut next = at + CHECKPOINT;
+                while !text.is_char_boundary(next) {
+                    next += 1;
+                }
+                chars += text[at..next].chars().count();
+                checkpoints.push((next, chars));
+                at = next;
+            }
+        }
+        LineIndex { starts, checkpoints }
     }
 
     /// 0-based line number containing `offset`.
@@ -163,10 +184,19 @@ impl LineIndex {
     }
 
     pub fn line_col(&self, text: &str, offset: usize) -> LineCol {
-        let offset = offset.min(text.len());
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
         let line = self.line_of(offset);
         let start = self.starts[line];
-        let column = text[start..offset].chars().count() + 1;
+        // Count from the last checkpoint of this line at or before `offset`, if any.
+        let k = self.checkpoints.partition_point(|&(at, _)| at <= offset);
+        let (from, before) = match k.checked_sub(1).map(|k| self.checkpoints[k]) {
+            Some((at, chars)) if at >= start => (at, chars),
+            _ => (start, 0),
+        };
+        let column = before + text[from..offset].chars().count() + 1;
         LineCol { line: line + 1, column }
     }
 }
@@ -215,6 +245,23 @@ mod tests {
             panic!()
         };
         assert_eq!(text.len(), 5);
+    }
+
+    #[test]
+    fn columns_in_long_lines_use_checkpoints_and_agree() {
+        let line = "aé💥b ".repeat(3000); // multi-byte characters across checkpoint boundaries
+        let text = format!("short\n{line}\nend é\n{line}");
+        let idx = LineIndex::new(&text);
+        assert!(!idx.checkpoints.is_empty());
+        for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o)).step_by(97) {
+            let line = text[..offset].matches('\n').count();
+            let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+            let expected = LineCol {
+                line: line + 1,
+                column: text[start..offset].chars().count() + 1,
+            };
+            assert_eq!(idx.line_col(&text, offset), expected, "offset {offset}");
+        }
     }
 
     #[test]

@@ -310,16 +310,22 @@ pub fn ordered<T: Send, E>(
             });
         }
         drop(tx);
+        // However this returns (an error from `sink`, or a panic in it), waiting workers are
+        // told to stop, so the scope can join them.
+        struct StopOnDrop<'a>(&'a Mutex<(usize, bool)>, &'a Condvar);
+        impl Drop for StopOnDrop<'_> {
+            fn drop(&mut self) {
+                self.0.lock().unwrap_or_else(|p| p.into_inner()).1 = true;
+                self.1.notify_all();
+            }
+        }
+        let _stop = StopOnDrop(&gate, &moved);
         let mut pending = std::collections::BTreeMap::new();
         let mut want = 0;
         for (i, t) in rx {
             pending.insert(i, t);
             while let Some(t) = pending.remove(&want) {
-                if let Err(e) = sink(t) {
-                    lock().1 = true;
-                    moved.notify_all();
-                    return Err(e);
-                }
+                sink(t)?;
                 want += 1;
                 lock().0 = want;
                 moved.notify_all();
@@ -364,6 +370,22 @@ mod tests {
             most_ahead <= 2 * threads,
             "{most_ahead} inputs were run ahead of the output"
         );
+    }
+
+    #[test]
+    fn ordered_does_not_hang_when_the_sink_panics() {
+        let r = std::panic::catch_unwind(|| {
+            ordered(
+                1000,
+                2,
+                |i| i,
+                |i| -> Result<(), ()> {
+                    assert!(i != 3, "sink bug");
+                    Ok(())
+                },
+            )
+        });
+        assert!(r.is_err());
     }
 
     #[test]

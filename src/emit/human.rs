@@ -49,6 +49,39 @@ fn width(s: &str) -> usize {
     s.chars().map(|c| if c == '\t' { 4 } else { 1 }).sum()
 }
 
+/// Source lines longer than this many bytes are shown as a window around the finding.
+const LONG_LINE: usize = 240;
+/// Bytes of context shown either side of a finding in a long line.
+const CONTEXT: usize = 80;
+
+/// The part of the line `text[line_start..line_start + line.len()]` to show for a finding at
+/// `start..end`: (its start, its text, cut at the front, cut at the back). Short lines whole.
+fn window<'a>(
+    text: &'a str,
+    line_start: usize,
+    line: &'a str,
+    start: usize,
+    end: usize,
+) -> (usize, &'a str, bool, bool) {
+    let line_end = line_start + line.len();
+    if line.len() <= LONG_LINE {
+        return (line_start, line, false, false);
+    }
+    let mut from = start.saturating_sub(CONTEXT).max(line_start);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    // A finding that spans most of a huge line (a 200,000-word "sentence") is shown by its
+    // start only: the window never grows past LONG_LINE plus context.
+    let end = end.max(start).min(start.saturating_add(LONG_LINE));
+    let mut to = end.saturating_add(CONTEXT).min(line_end);
+    while !text.is_char_boundary(to) {
+        to -= 1;
+    }
+    let from = from.min(start.max(line_start)).min(to);
+    (from, &text[from..to], from > line_start, to < line_end)
+}
+
 impl Emitter for Human {
     fn file(&self, c: &Checked, _first: bool) -> String {
         let mut out = String::new();
@@ -59,14 +92,18 @@ impl Emitter for Human {
         for d in &c.diagnostics {
             let start = index.line_col(&c.text, d.span.start);
             let line_no = start.line - 1;
-            let line_start = index.line_start(line_no);
-            let line_len = index.line_text(&c.text, line_no).len();
+            let full = index.line_text(&c.text, line_no);
+            let full_start = index.line_start(line_no);
+            // A long line is shown as a window around the finding, marked with "…".
+            let (line_start, window_text, lead, trail) = window(&c.text, full_start, full, d.span.start, d.span.end);
             // Sensitive text (a secret) is starred out of the printed line; columns stay put.
-            let shown = c.display_slice(line_start, line_start + line_len);
+            let shown = c.display_slice(line_start, line_start + window_text.len());
             let line: &str = &shown;
             let pre = &c.text[line_start..d.span.start.max(line_start).min(line_start + line.len())];
             let span_end = d.span.end.min(line_start + line.len()).max(d.span.start);
             let under = &c.text[d.span.start.min(span_end)..span_end];
+            let pre_width = width(pre) + if lead { 1 } else { 0 };
+            let line = format!("{}{line}{}", if lead { "…" } else { "" }, if trail { "…" } else { "" });
             let carets = width(under).max(1);
             let rule = format!("[{}]", d.rule);
             let _ = writeln!(
@@ -90,7 +127,7 @@ impl Emitter for Human {
                 "{} {} {}",
                 self.dim(&start.line.to_string()),
                 self.dim("|"),
-                display(line)
+                display(&line)
             );
             let marks = "^".repeat(carets);
             let marks = if self.color {
@@ -98,7 +135,7 @@ impl Emitter for Human {
             } else {
                 marks
             };
-            let _ = writeln!(out, "{gutter} {} {}{}", self.dim("|"), " ".repeat(width(pre)), marks);
+            let _ = writeln!(out, "{gutter} {} {}{}", self.dim("|"), " ".repeat(pre_width), marks);
             if let Some(s) = &d.suggestion {
                 let _ = writeln!(out, "{gutter} {} {s}", self.dim("= help:"));
             }

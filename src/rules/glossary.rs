@@ -59,7 +59,7 @@ pub fn is_explained(masked: &str, span: Span) -> bool {
     // after the word the term is part of ("SSO's (…)", "SSO-enabled (…)").
     let after_trim = after[word_continuation(after)..].trim_start_matches([' ', '\t']);
     if let Some(rest) = after_trim.strip_prefix('(') {
-        let inner: String = rest.chars().take_while(|&c| c != ')' && c != '\n').collect();
+        let inner: String = rest.chars().take(256).take_while(|&c| c != ')' && c != '\n').collect();
         if inner.trim().len() > 1 {
             return true;
         }
@@ -90,7 +90,8 @@ pub fn is_explained(masked: &str, span: Span) -> bool {
 pub fn word_continuation(after: &str) -> usize {
     let mut len = 0;
     let mut chars = after.chars().peekable();
-    while let Some(c) = chars.next() {
+    // A real continuation is a few letters; the bound keeps a megabyte-long hyphenated run cheap.
+    while let Some(c) = chars.next().filter(|_| len < 256) {
         let joins = matches!(c, '\'' | '’' | '-') && chars.peek().is_some_and(|&n| is_word(n));
         if len > 0 && is_word(c) || joins {
             len += c.len_utf8();

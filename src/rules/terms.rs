@@ -7,6 +7,9 @@ use super::TermDef;
 use crate::diagnostic::{Applicability, Severity, Span};
 use crate::document::Document;
 
+/// How far around a hit `sentence_has` / `sentence_lacks` look within its sentence, in bytes.
+pub const SENTENCE_WINDOW: usize = 1024;
+
 /// A term entry with its guards normalised for matching.
 #[derive(Debug, Clone)]
 pub struct CompiledTerm {
@@ -77,8 +80,18 @@ impl CompiledTerm {
         if !self.sentence_has.is_empty() || !self.sentence_lacks.is_empty() {
             let sentence = match doc.sentence_at(span.start) {
                 Some(i) => {
+                    // At most SENTENCE_WINDOW bytes either side of the hit: a "sentence" of
+                    // megabytes (no punctuation) would otherwise be copied for every hit in it.
                     let s = doc.sentences()[i];
-                    text[s.start..s.end].to_lowercase()
+                    let mut from = s.start.max(span.start.saturating_sub(SENTENCE_WINDOW));
+                    while !text.is_char_boundary(from) {
+                        from += 1;
+                    }
+                    let mut to = s.end.min(span.end + SENTENCE_WINDOW).max(from);
+                    while !text.is_char_boundary(to) {
+                        to -= 1;
+                    }
+                    text[from..to.max(from)].to_lowercase()
                 }
                 None => String::new(),
             };
