@@ -199,7 +199,11 @@ pub fn looks_like_label(text: &str, masked: &str, span: Span, forms: &[String]) 
         return false;
     }
     let bold = text[..span.start].ends_with("**") || text[..span.start].ends_with("__");
-    let before = masked[span.start.saturating_sub(40)..span.start].to_lowercase();
+    let mut from = span.start.saturating_sub(40);
+    while !masked.is_char_boundary(from) {
+        from += 1;
+    }
+    let before = masked[from..span.start].to_lowercase();
     let before = before.trim_end();
     let ui_before = UI_BEFORE
         .iter()
@@ -310,6 +314,9 @@ mod tests {
         let eap = forms(&["EAP method"]);
         let t = "EAP Method: PEAP";
         assert!(looks_like_label(t, t, at(t, "EAP Method"), &eap));
+        // Multi-byte text 40 bytes back must not split a char (U+200E, a left-to-right mark).
+        let t = "\u{200e}\u{200e}\u{200e}\u{200e}\u{200e}\u{200e}\u{200e}\u{200e}\u{200e}\u{200e}\u{200e}\u{200e}\u{200e}x Open Event Log.";
+        assert!(looks_like_label(t, t, at(t, "Event Log"), &el));
     }
 
     #[test]
