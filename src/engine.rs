@@ -168,6 +168,7 @@ impl Engine {
     /// rule, the pattern and where it was written; the built-in packs' open-ended patterns are
     /// compiled on first use (start-up time), and the tests compile them all.
     pub fn with_workload(settings: &Settings, workload_bytes: u64) -> Result<Engine, Error> {
+        require::set_prefilters(workload_bytes >= require::PREFILTER_WORKLOAD);
         let mut defs: Vec<RuleDef> = Vec::new();
         // Per rule: the pack it came from (an index into `packs`).
         let mut def_pack: Vec<usize> = Vec::new();
@@ -241,7 +242,7 @@ impl Engine {
         let mut phrase_owners = Vec::new();
         let mut term_regexes = Vec::new();
         let mut groups = 0usize;
-        let known = Known::new(&defs, &glossary, &settings.accept);
+        let mut known = Known::new(&defs, &glossary, &settings.accept);
         for ((def, k), n_pack_terms) in defs
             .into_iter()
             .zip(def_pack)
@@ -344,7 +345,12 @@ impl Engine {
                 }
                 None => None,
             };
+            known.trusted = !user(Origin::Pack(k));
             let shape = CompiledShape::new(&def, &known).map_err(|m| rule_err(m, None))?;
+            if let (false, Some(shape)) = (known.trusted, &shape) {
+                // A user's pack: every pattern is compiled now, so a bad one is a load error.
+                shape.force().map_err(|m| rule_err(m, None))?;
+            }
             let forced = settings.severity.get(&def.id).copied();
             rules.push(CompiledRule {
                 meta: RuleMeta {

@@ -854,3 +854,50 @@ anywhere = ["\\pL{1000}\\pL{1000}\\pL{1000}"]
         out.stderr
     );
 }
+
+#[test]
+fn a_bad_pattern_in_an_extends_packs_sections_rule_is_an_error_at_load() {
+    // Built-in packs skip validating their patterns at start-up (the test suite compiles them);
+    // a user's pack must still fail at load, before any file is checked.
+    let (_root, repo) = repo();
+    let pack = |pattern: &str| {
+        format!(
+            r#"[[rule]]
+id = "team-sections"
+shape = "sections"
+severity = "info"
+summary = "s"
+message = "m {{missing}}"
+[rule.explain]
+what = "w"
+why = "y"
+bad = "b"
+good = "g"
+[rule.sections]
+[[rule.sections.part]]
+name = "a part"
+anywhere = ["{pattern}"]
+"#
+        )
+    };
+    fs::write(repo.join(".ticketlint.toml"), "extends = [\"pack.toml\"]\n").unwrap();
+    for (pattern, says) in [
+        ("(unclosed", "unclosed"),
+        ("\\\\pL{1000}\\\\pL{1000}\\\\pL{1000}", "too big"),
+    ] {
+        fs::write(repo.join("pack.toml"), pack(pattern)).unwrap();
+        let out = check_config(&repo, &[OK_NAME]);
+        assert_eq!(out.code, 2, "{pattern}: {}", out.stderr);
+        assert!(
+            out.stderr.starts_with("error: rule `team-sections`: "),
+            "{}",
+            out.stderr
+        );
+        assert!(out.stderr.contains(says), "{pattern}: {}", out.stderr);
+        assert_eq!(out.stdout, "", "nothing is checked with a bad pack");
+    }
+    // A good pattern loads and runs.
+    fs::write(repo.join("pack.toml"), pack("\\\\bsymptoms?\\\\b")).unwrap();
+    let out = check_config(&repo, &[OK_NAME]);
+    assert_ne!(out.code, 2, "{}", out.stderr);
+}

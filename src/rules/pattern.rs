@@ -10,6 +10,7 @@
 //! and `$` matching at line ends. By default they scan the prose (code, URLs and quoted history
 //! blanked); `raw = true` scans the original text, for things that must be caught everywhere.
 
+use super::require::Regex;
 use super::shapes::{Context, Known, RuleInfo, redacted};
 use super::terms::{CompiledTerm, is_quoted};
 use super::{TermDef, require};
@@ -17,7 +18,6 @@ use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity, Span};
 use crate::document::{BlockKind, Document};
 use crate::profile::Kind;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
-use regex::{Regex, RegexBuilder};
 use serde::Deserialize;
 use std::collections::HashSet;
 use std::sync::OnceLock;
@@ -132,8 +132,10 @@ impl CompiledPatterns {
             }
             let mut sources = Vec::new();
             for p in &def.patterns {
-                require::validate(p)?;
-                sources.push(require::ascii_word_boundaries(p));
+                if !known.trusted {
+                    require::validate(p)?;
+                }
+                sources.push(p.clone());
             }
             let guards = CompiledTerm::new(&TermDef {
                 unless_followed_by: def.unless_followed_by.clone(),
@@ -193,8 +195,8 @@ impl CompiledPatterns {
             for re in regexes {
                 if let Some(group) = &e.def.group {
                     for caps in re.captures_iter(text) {
-                        if let Some(m) = caps.name(group) {
-                            hits.push(Span::new(m.start(), m.end()));
+                        if let Some(m) = caps.get_group_by_name(group) {
+                            hits.push(Span::new(m.start, m.end));
                         }
                     }
                 } else {
@@ -275,14 +277,7 @@ impl Entry {
             .get_or_init(|| {
                 self.sources
                     .iter()
-                    .map(|p| {
-                        RegexBuilder::new(p)
-                            .case_insensitive(!self.def.case_sensitive)
-                            .multi_line(true)
-                            .size_limit(require::REGEX_SIZE_LIMIT)
-                            .build()
-                            .ok()
-                    })
+                    .map(|p| require::compile_with_case(p, true, !self.def.case_sensitive).ok())
                     .collect()
             })
             .as_ref()

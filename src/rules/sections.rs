@@ -9,7 +9,7 @@
 //! `report = "misplaced"`, the rule instead reports a part that the document has, but not in its
 //! region (the impact statement after the technical detail); the finding then marks where it is.
 
-use super::require::LazyAlternation;
+use super::require::{self, LazyAlternation};
 use super::shapes::{Context, Known, RuleInfo};
 use super::{Anchor, SentenceCue};
 use crate::diagnostic::{Diagnostic, Span};
@@ -184,6 +184,8 @@ impl CompiledSections {
         if def.part.is_empty() {
             return Err("shape `sections` needs at least one [[rule.sections.part]]".into());
         }
+        let lazy =
+            |patterns: &[String], multi_line: bool| LazyAlternation::checked(patterns, multi_line, !known.trusted);
         let mut parts = Vec::new();
         for p in &def.part {
             let mut sentence = p.sentence.clone();
@@ -209,7 +211,7 @@ impl CompiledSections {
                     .map(|h| format!("(?:{h})"))
                     .collect::<Vec<_>>()
                     .join("|");
-                LazyAlternation::new(
+                lazy(
                     &[format!(
                         r"^[ \t]*(?:\d{{1,2}}[.)][ \t]*)?(?:{alt})\b[A-Za-z0-9 \t,'()/&_-]{{0,60}}(?::|[ \t]*$)"
                     )],
@@ -221,7 +223,7 @@ impl CompiledSections {
                 let mut groups = Vec::new();
                 let mut scan = None;
                 for g in &cue.all {
-                    if let Some(re) = LazyAlternation::new(g, false)? {
+                    if let Some(re) = lazy(g, false)? {
                         if scan.is_none() && !g.iter().any(|p| has_anchor(p)) {
                             scan = Some(groups.len());
                         }
@@ -250,7 +252,7 @@ impl CompiledSections {
                         from: r.from,
                         by_sentence,
                         count: count.max(1),
-                        skip: LazyAlternation::new(&skip, false)?,
+                        skip: lazy(&skip, false)?,
                     })
                 }
             };
@@ -258,18 +260,18 @@ impl CompiledSections {
                 name: p.name.clone(),
                 headings,
                 cues,
-                anywhere: LazyAlternation::new(&anywhere, true)?,
-                raw_anywhere: LazyAlternation::new(&p.raw_anywhere, true)?,
-                if_document: LazyAlternation::new(&p.if_document, true)?,
-                unless: LazyAlternation::new(&unless, false)?,
+                anywhere: lazy(&anywhere, true)?,
+                raw_anywhere: lazy(&p.raw_anywhere, true)?,
+                if_document: lazy(&p.if_document, true)?,
+                unless: lazy(&unless, false)?,
                 list: p.list,
                 within,
             });
         }
         Ok(CompiledSections {
             parts,
-            unless_document: LazyAlternation::new(&def.unless_document, true)?,
-            if_document: LazyAlternation::new(&def.if_document, true)?,
+            unless_document: lazy(&def.unless_document, true)?,
+            if_document: lazy(&def.if_document, true)?,
             report: def.report,
             at: def.at,
             min_words: def.min_words,
@@ -453,7 +455,7 @@ impl CompiledPart {
                     let mut i = first;
                     let mut hit = None;
                     while i < limit {
-                        let Some(m) = re.find_at(&doc.masked[..hay_end], sentences[i].start) else {
+                        let Some(m) = re.find(require::input_from(&doc.masked[..hay_end], sentences[i].start)) else {
                             break;
                         };
                         let j = i + sentences[i..limit].partition_point(|s| s.end <= m.start());

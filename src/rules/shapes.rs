@@ -136,6 +136,9 @@ pub struct Known {
     pub requires: HashMap<String, RequireDef>,
     /// Glossary forms written without lowercase letters (acronyms), and accepted words, upper-cased.
     pub acronyms: HashSet<String>,
+    /// The rule being compiled comes from a built-in pack, whose patterns the test suite
+    /// compiles: its shapes skip validating them at load (start-up time).
+    pub trusted: bool,
 }
 
 impl Known {
@@ -155,7 +158,11 @@ impl Known {
             }
         }
         acronyms.extend(accepted.iter().map(|w| w.to_uppercase()));
-        Known { requires, acronyms }
+        Known {
+            requires,
+            acronyms,
+            trusted: false,
+        }
     }
 }
 
