@@ -329,17 +329,17 @@ fn check(args: CheckArgs) -> Result<i32, Error> {
     }
     jobs.extend(file_paths.into_iter().map(Job::File));
 
+    let input_bytes: u64 = jobs
+        .iter()
+        .map(|j| match j {
+            Job::Stdin { bytes, .. } => bytes.len() as u64,
+            Job::File(p) => std::fs::metadata(p).map_or(0, |m| m.len()),
+        })
+        .sum();
+    // Literal prefilters pay for their compile time from about a megabyte of input on.
+    crate::rules::require::set_prefilters(input_bytes >= crate::rules::require::PREFILTER_WORKLOAD);
     // A DFA pays off over many files; for one big file its memory is not worth the time saved.
-    configs.workload = if jobs.len() < 2 {
-        0
-    } else {
-        jobs.iter()
-            .map(|j| match j {
-                Job::Stdin { bytes, .. } => bytes.len() as u64,
-                Job::File(p) => std::fs::metadata(p).map_or(0, |m| m.len()),
-            })
-            .sum()
-    };
+    configs.workload = if jobs.len() < 2 { 0 } else { input_bytes };
     // Resolve each job's config (and compile its engine) up front: config errors stop the run.
     let mut loaded = Vec::with_capacity(jobs.len());
     for job in &jobs {

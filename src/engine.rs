@@ -168,7 +168,6 @@ impl Engine {
     /// rule, the pattern and where it was written; the built-in packs' open-ended patterns are
     /// compiled on first use (start-up time), and the tests compile them all.
     pub fn with_workload(settings: &Settings, workload_bytes: u64) -> Result<Engine, Error> {
-        require::set_prefilters(workload_bytes >= require::PREFILTER_WORKLOAD);
         let mut defs: Vec<RuleDef> = Vec::new();
         // Per rule: the pack it came from (an index into `packs`).
         let mut def_pack: Vec<usize> = Vec::new();

@@ -82,11 +82,22 @@ static PREFILTERS: AtomicBool = AtomicBool::new(true);
 /// Build pack regexes compiled from now on with literal prefilters (`true`, the default) or
 /// without. Extracting the literals of a large case-insensitive alternation costs more than
 /// matching the whole regex against a draft: without prefilters the built-in packs' regexes
-/// compile in about half the time, and search about 1.4x slower (measured on the packs' 122
-/// regexes: 39 ms vs 108 ms to compile, 3.2 s vs 2.2 s to search 10 MB). The engine turns them
-/// off for runs under [`PREFILTER_WORKLOAD`] bytes. Only speed depends on this, never a match.
+/// compile in about a third of the time, and search about 1.4x slower (measured on the packs' 122
+/// regexes: 39 ms vs 108 ms to compile, 3.2 s vs 2.2 s to search 10 MB).
+/// `check` turns them off for runs under [`PREFILTER_WORKLOAD`] bytes in all (a draft on stdin, an
+/// editor's buffer); the language server and library users keep them. Only speed depends on
+/// this, never a match.
 pub fn set_prefilters(on: bool) {
     PREFILTERS.store(on, Ordering::Relaxed);
+}
+
+/// Does `re` match anywhere in `text`? Asked as the `regex` crate asks it (a half search that
+/// stops at the earliest match): the meta regex's own `is_match` falls back to the PikeVM, ~20x
+/// slower, when its reverse-inner optimisation detects quadratic behaviour (regex-automata 0.4.19,
+/// `ReverseInner::is_match`), where `search_half` keeps the lazy DFA. Measured: `kb-structure` on
+/// the bench corpus, 1.3 s with `Regex::is_match`, 0.35 s with this.
+pub fn is_match(re: &Regex, text: &str) -> bool {
+    re.search_half(&Input::new(text).earliest(true)).is_some()
 }
 
 /// The haystack `hay` searched from `start` (look-behind such as `\b` sees the text before it).
@@ -233,7 +244,7 @@ impl LazyRegex {
     }
 
     pub fn is_match(&self, text: &str) -> bool {
-        self.get().is_some_and(|re| re.is_match(text))
+        self.get().is_some_and(|re| is_match(re, text))
     }
 }
 
