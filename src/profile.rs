@@ -61,6 +61,37 @@ impl Audience {
             .into_iter()
             .find(|a| a.as_str().eq_ignore_ascii_case(s.trim()))
     }
+
+    /// The audience a document's own metadata names (front matter `audience:`), which KB
+    /// platforms write in their own words: Microsoft Learn's `ITPro`, `Admin` and `Developer` are
+    /// technical readers; `user`, `customer` end users; `executive`, `business` managers. A list
+    /// (`Admin|ITPro|Developer`, commas or semicolons) takes the least technical audience it
+    /// names, so a page written for users and admins is checked for users. Unknown words: `None`.
+    pub fn from_metadata(s: &str) -> Option<Self> {
+        s.split(['|', ',', ';']).filter_map(Self::alias).min()
+    }
+
+    fn alias(word: &str) -> Option<Self> {
+        if let Some(a) = Self::parse(word) {
+            return Some(a);
+        }
+        let w: String = word
+            .trim()
+            .to_ascii_lowercase()
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect();
+        let w = w.strip_suffix('s').unwrap_or(&w);
+        Some(match w {
+            "itpro" | "admin" | "administrator" | "developer" | "dev" | "engineer" | "technical" | "tech"
+            | "sysadmin" | "itstaff" => Audience::Technical,
+            "manager" | "management" | "executive" | "business" | "leadership" | "decisionmaker" => Audience::Manager,
+            "enduser" | "user" | "customer" | "consumer" | "student" | "staff" | "employee" | "public" => {
+                Audience::EndUser
+            }
+            _ => return None,
+        })
+    }
 }
 
 impl fmt::Display for Kind {
@@ -81,4 +112,32 @@ pub struct Profile {
     pub audience: Audience,
     /// True when the kind came from detection rather than a flag, config or front matter.
     pub kind_detected: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn metadata_audiences_in_platform_words() {
+        assert_eq!(Audience::from_metadata("ITPro"), Some(Audience::Technical));
+        assert_eq!(Audience::from_metadata("ITPro "), Some(Audience::Technical));
+        assert_eq!(Audience::from_metadata("IT Pro"), Some(Audience::Technical));
+        assert_eq!(
+            Audience::from_metadata("Admin|ITPro|Developer"),
+            Some(Audience::Technical)
+        );
+        assert_eq!(Audience::from_metadata("developers"), Some(Audience::Technical));
+        assert_eq!(Audience::from_metadata("end-user"), Some(Audience::EndUser));
+        assert_eq!(Audience::from_metadata("End users"), Some(Audience::EndUser));
+        assert_eq!(Audience::from_metadata("manager"), Some(Audience::Manager));
+        assert_eq!(Audience::from_metadata("Executives"), Some(Audience::Manager));
+        // A mixed list is checked for its least technical readers.
+        assert_eq!(Audience::from_metadata("Admin, end user"), Some(Audience::EndUser));
+        assert_eq!(Audience::from_metadata("ITPro|unknown"), Some(Audience::Technical));
+        assert_eq!(Audience::from_metadata("everyone"), None);
+        assert_eq!(Audience::from_metadata(""), None);
+        // Config files and flags keep the exact names.
+        assert_eq!(Audience::parse("ITPro"), None);
+    }
 }

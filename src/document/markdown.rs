@@ -196,7 +196,7 @@ fn read_front_matter(meta: &str, front: &mut FrontMatter) {
         let value = value.trim().trim_matches(['"', '\'']);
         match key.trim() {
             "kind" => front.kind = Kind::parse(value),
-            "audience" => front.audience = Audience::parse(value),
+            "audience" | "ms.audience" => front.audience = Audience::from_metadata(value),
             _ => {}
         }
     }
@@ -223,6 +223,17 @@ mod tests {
         assert_eq!(d.front_matter.kind, Some(Kind::Kb));
         assert_eq!(d.front_matter.audience, Some(Audience::Manager));
         assert!(d.blocks.iter().any(|b| b.kind == BlockKind::Heading(1)));
+    }
+
+    #[test]
+    fn front_matter_audience_in_platform_words() {
+        let d = Document::parse(
+            "---\ntitle: x\naudience: ITPro\n---\n# Fix DNS\n",
+            InputFormat::Markdown,
+        );
+        assert_eq!(d.front_matter.audience, Some(Audience::Technical));
+        let d = Document::parse("---\naudience: everyone\n---\n# Fix DNS\n", InputFormat::Markdown);
+        assert_eq!(d.front_matter.audience, None);
     }
 
     #[test]
