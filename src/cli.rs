@@ -190,8 +190,14 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
             }
             let kinds: Vec<&str> = r.kinds.iter().map(|k| k.as_str()).collect();
             let auds: Vec<&str> = r.audiences.iter().map(|a| a.as_str()).collect();
+            let any_kind: Vec<&str> = r.any_kind_for.iter().map(|a| a.as_str()).collect();
+            let any_kind = if any_kind.is_empty() {
+                String::new()
+            } else {
+                format!(" Every kind for: {}.", any_kind.join(", "))
+            };
             let mut out = format!(
-                "{}\n\n{}\n\nDefault severity: {}. Kinds: {}. Audiences: {}.\n\nWhat it checks\n  {}\n\nWhy it matters\n  {}\n\nExample\n  {}\n\nBetter\n  {}\n",
+                "{}\n\n{}\n\nDefault severity: {}. Kinds: {}. Audiences: {}.{any_kind}\n\nWhat it checks\n  {}\n\nWhy it matters\n  {}\n\nExample\n  {}\n\nBetter\n  {}\n",
                 r.id,
                 r.summary,
                 r.severity,

@@ -356,6 +356,7 @@ impl Engine {
                     severity: forced.unwrap_or(def.severity),
                     kinds: def.kinds.clone().unwrap_or_else(|| Kind::ALL.to_vec()),
                     audiences: def.audiences.clone().unwrap_or_else(|| Audience::ALL.to_vec()),
+                    any_kind_for: def.any_kind_for.clone(),
                     id: def.id,
                     shape: def.shape,
                     summary: def.summary,
@@ -615,11 +616,7 @@ impl Engine {
     }
 
     fn check_scanned(&self, doc: &Document, scan: Scan, kind: Kind, audience: Audience) -> Vec<Diagnostic> {
-        let active: Vec<bool> = self
-            .rules
-            .iter()
-            .map(|r| r.meta.kinds.contains(&kind) && r.meta.audiences.contains(&audience))
-            .collect();
+        let active: Vec<bool> = self.rules.iter().map(|r| r.meta.applies(kind, audience)).collect();
         let mut out = Vec::new();
         if active.iter().any(|&a| a) {
             let candidates = self.candidates(doc, &active, scan.candidates);

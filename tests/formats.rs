@@ -512,7 +512,8 @@ fn rules_json_lists_every_rule() {
     }
     for r in list {
         let keys: Vec<&String> = r.as_object().unwrap().keys().collect();
-        assert_eq!(keys.len(), 6, "{r}");
+        assert_eq!(keys.len(), 7, "{r}");
+        assert!(r["any_kind_for"].is_array(), "{r}");
         assert!(["error", "warning", "info"].contains(&r["severity"].as_str().unwrap()));
         assert!(
             ["terms", "glossary", "require", "metric", "sections", "pattern"].contains(&r["shape"].as_str().unwrap())

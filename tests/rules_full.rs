@@ -513,6 +513,19 @@ fn impact_not_first() {
             "Customers may see errors when they pay.",
         ],
     );
+    // Any kind written for managers: the impact goes first there too.
+    let buried = "We replaced the storage controllers in the data centre over the weekend.\n\nDuring the work, staff could not open the booking system for an hour.";
+    for kind in [Reply, Kb] {
+        assert!(fires(buried, kind, Manager, rule), "{kind:?} for managers");
+        assert!(!fires(buried, kind, EndUser, rule), "{kind:?} for end users");
+        assert!(!fires(buried, kind, Technical, rule), "{kind:?} for technical readers");
+    }
+    assert!(!fires(
+        "Staff could not open the booking system for an hour.\n\nWe replaced the storage controllers.",
+        Reply,
+        Manager,
+        rule
+    ));
 }
 
 #[test]

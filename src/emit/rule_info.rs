@@ -20,6 +20,8 @@ pub struct RuleEntry<'a> {
     pub severity: &'static str,
     pub kinds: Vec<&'static str>,
     pub audiences: Vec<&'static str>,
+    /// Audiences for whom the rule runs on every kind, beyond `kinds` (often empty).
+    pub any_kind_for: Vec<&'static str>,
     pub summary: &'a str,
     pub shape: &'static str,
 }
@@ -32,6 +34,8 @@ pub struct RuleExplain<'a> {
     pub severity: &'static str,
     pub kinds: Vec<&'static str>,
     pub audiences: Vec<&'static str>,
+    /// Audiences for whom the rule runs on every kind, beyond `kinds` (often empty).
+    pub any_kind_for: Vec<&'static str>,
     pub what: &'a str,
     pub why: &'a str,
     pub bad: &'a str,
@@ -46,6 +50,7 @@ pub fn entry(r: &RuleMeta) -> RuleEntry<'_> {
         severity: r.severity.as_str(),
         kinds: r.kinds.iter().map(|k| k.as_str()).collect(),
         audiences: r.audiences.iter().map(|a| a.as_str()).collect(),
+        any_kind_for: r.any_kind_for.iter().map(|a| a.as_str()).collect(),
         summary: &r.summary,
         shape: r.shape.as_str(),
     }
@@ -59,6 +64,7 @@ pub fn explain(r: &RuleMeta) -> RuleExplain<'_> {
         severity: r.severity.as_str(),
         kinds: r.kinds.iter().map(|k| k.as_str()).collect(),
         audiences: r.audiences.iter().map(|a| a.as_str()).collect(),
+        any_kind_for: r.any_kind_for.iter().map(|a| a.as_str()).collect(),
         what: e.what.trim(),
         why: e.why.trim(),
         bad: e.bad.trim(),

@@ -81,6 +81,10 @@ pub struct RuleDef {
     /// Audiences the rule applies to (default: all).
     #[serde(default)]
     pub audiences: Option<Vec<Audience>>,
+    /// Audiences for whom the rule applies to documents of every kind, beyond `kinds` (the impact
+    /// goes first in an incident update, and in anything written for a manager).
+    #[serde(default)]
+    pub any_kind_for: Vec<Audience>,
     pub summary: String,
     /// Default message; `{text}` is replaced by the matched text, `{term}` by the glossary term.
     pub message: String,
@@ -275,8 +279,17 @@ pub struct RuleMeta {
     pub severity: Severity,
     pub kinds: Vec<Kind>,
     pub audiences: Vec<Audience>,
+    /// Audiences for whom the rule applies to every kind (see [`RuleDef::any_kind_for`]).
+    pub any_kind_for: Vec<Audience>,
     pub summary: String,
     pub explain: Explain,
     /// Findings of this rule cover sensitive text: show it masked.
     pub redact: bool,
+}
+
+impl RuleMeta {
+    /// Does the rule run on a document of this kind for this audience?
+    pub fn applies(&self, kind: Kind, audience: Audience) -> bool {
+        (self.kinds.contains(&kind) && self.audiences.contains(&audience)) || self.any_kind_for.contains(&audience)
+    }
 }
