@@ -15,7 +15,7 @@ use crate::rules::glossary::{self, gloss_suggestion};
 use crate::rules::require::{self, CompiledRequire, LazyRegex, SentenceHits};
 use crate::rules::shapes::{CompiledShape, Context, Known, RuleInfo};
 use crate::rules::terms::{CompiledTerm, QuoteTracker, at_word_boundaries};
-use crate::rules::{BUILTIN_PACKS, GlossaryEntry, Pack, RuleDef, RuleMeta, Shape};
+use crate::rules::{BUILTIN_PACKS, BUILTIN_PACKS_JSON, GlossaryEntry, Pack, RuleDef, RuleMeta, Shape};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -176,11 +176,14 @@ impl Engine {
         let mut packs: Vec<(PathBuf, &str)> = BUILTIN_PACKS.iter().map(|(n, s)| (PathBuf::from(n), *s)).collect();
         packs.extend(settings.packs.iter().map(|(p, s)| (p.clone(), s.as_str())));
         for (k, (path, src)) in packs.iter().enumerate() {
-            let pack: Pack = toml::from_str(src).map_err(|e| {
-                Error::toml(path, src, &e).with_help(
-                    "rule packs hold [[rule]], [[glossary]] and [[detect]] tables: see \"Rule packs\" in the README",
-                )
-            })?;
+            let help = "rule packs hold [[rule]], [[glossary]] and [[detect]] tables: see \"Rule packs\" in the README";
+            let pack: Pack = match BUILTIN_PACKS_JSON.get(k) {
+                // A built-in pack: its JSON form (the TOML is reparsed only to locate an error).
+                Some(json) => serde_json::from_str(json)
+                    .or_else(|_| toml::from_str(src))
+                    .map_err(|e| Error::toml(path, src, &e).with_help(help))?,
+                None => toml::from_str(src).map_err(|e| Error::toml(path, src, &e).with_help(help))?,
+            };
             for rule in pack.rule {
                 // A later pack's rule with the same id replaces the earlier one in place.
                 match defs.iter().position(|d| d.id == rule.id) {
