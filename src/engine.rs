@@ -41,13 +41,18 @@ enum Owner {
     Detect {
         def: usize,
     },
+    /// A keyword of a `pattern` entry that scans the prose (its id in the per-document
+    /// keyword table): any occurrence counts, word boundaries or not.
+    Keyword {
+        id: usize,
+    },
 }
 
 impl Owner {
     fn rule(self) -> Option<usize> {
         match self {
             Owner::Term { rule, .. } | Owner::Gloss { rule, .. } => Some(rule),
-            Owner::Cue { .. } | Owner::Detect { .. } => None,
+            Owner::Cue { .. } | Owner::Detect { .. } | Owner::Keyword { .. } => None,
         }
     }
 }
@@ -89,6 +94,8 @@ pub struct Engine {
     term_regexes: Vec<(LazyRegex, Owner)>,
     /// Number of `require` cue groups (size of the per-document hit table).
     groups: usize,
+    /// Number of `pattern` keyword ids (size of the per-document keyword table).
+    keyword_ids: usize,
     detector: Detector,
 }
 
@@ -109,6 +116,8 @@ struct Scan {
     cue_hits: Vec<(usize, usize, usize)>,
     /// Detection score per kind from phrase cues.
     scores: [u32; 5],
+    /// Per `pattern` keyword id: does one of its keywords occur in the prose?
+    keywords: Vec<bool>,
 }
 
 /// At most this many findings are reported per file (with a notice saying how many were found).
@@ -244,6 +253,7 @@ impl Engine {
         let mut phrase_owners = Vec::new();
         let mut term_regexes = Vec::new();
         let mut groups = 0usize;
+        let mut keyword_ids = 0usize;
         let mut known = Known::new(&defs, &glossary, &settings.accept);
         for ((def, k), n_pack_terms) in defs
             .into_iter()
@@ -348,7 +358,13 @@ impl Engine {
                 None => None,
             };
             known.trusted = !user(Origin::Pack(k));
-            let shape = CompiledShape::new(&def, &known).map_err(|m| rule_err(m, None))?;
+            let shape = CompiledShape::new(&def, &known, &mut keyword_ids).map_err(|m| rule_err(m, None))?;
+            for (id, words) in shape.iter().flat_map(CompiledShape::prose_keywords) {
+                for w in words {
+                    patterns.push(w.clone());
+                    phrase_owners.push((Owner::Keyword { id }, None));
+                }
+            }
             if let (false, Some(shape)) = (known.trusted, &shape) {
                 // A user's pack: every pattern is compiled now, so a bad one is a load error.
                 shape.force().map_err(|m| rule_err(m, None))?;
@@ -435,6 +451,7 @@ impl Engine {
             phrase_owners,
             term_regexes,
             groups,
+            keyword_ids,
             detector,
         })
     }
@@ -506,12 +523,14 @@ impl Engine {
         let mut candidates = Vec::new();
         let mut cue_hits = Vec::new();
         let mut scores = [0u32; 5];
+        let mut keywords = vec![false; self.keyword_ids];
         let mut detect_counts: HashMap<usize, u32> = HashMap::new();
         let Some(ac) = &self.phrases else {
             return Scan {
                 candidates,
                 cue_hits,
                 scores,
+                keywords,
             };
         };
         let mut lower = String::with_capacity(text.len().min(CHUNK + 4096));
@@ -530,6 +549,10 @@ impl Engine {
                 if exact.as_ref().is_some_and(|x| &text[s..e] != x) {
                     continue;
                 }
+                if let Owner::Keyword { id } = *owner {
+                    keywords[id] = true;
+                    continue;
+                }
                 if !at_word_boundaries(text, s, e) {
                     // A glossary term's plural: extend the hit over a trailing "s".
                     let plural = matches!(owner, Owner::Gloss { .. })
@@ -546,6 +569,7 @@ impl Engine {
                         span: Span::new(s, e),
                     }),
                     Owner::Cue { group } => cue_hits.push((group, s, e)),
+                    Owner::Keyword { .. } => {}
                     Owner::Detect { def } => {
                         let n = detect_counts.entry(m.pattern().as_usize()).or_default();
                         if s < DETECT_SNIFF && *n < 3 {
@@ -562,6 +586,7 @@ impl Engine {
             candidates,
             cue_hits,
             scores,
+            keywords,
         }
     }
 
@@ -656,7 +681,7 @@ impl Engine {
                     });
                 }
             }
-            self.check_shapes(doc, kind, audience, &active, &mut out);
+            self.check_shapes(doc, kind, audience, &active, &scan.keywords, &mut out);
         }
         let order: HashMap<&str, usize> = self
             .rules
@@ -675,8 +700,17 @@ impl Engine {
     }
 
     /// Run the rules of the `metric`, `sections` and `pattern` shapes.
-    fn check_shapes(&self, doc: &Document, kind: Kind, audience: Audience, active: &[bool], out: &mut Vec<Diagnostic>) {
-        let cx = Context::new(doc, kind, audience);
+    fn check_shapes(
+        &self,
+        doc: &Document,
+        kind: Kind,
+        audience: Audience,
+        active: &[bool],
+        keywords: &[bool],
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let mut cx = Context::new(doc, kind, audience);
+        cx.keywords = keywords;
         for (rule, _) in self.rules.iter().zip(active).filter(|(_, a)| **a) {
             if let Some(shape) = &rule.shape {
                 let info = RuleInfo {
@@ -782,7 +816,7 @@ impl Engine {
                         fix,
                     });
                 }
-                Owner::Cue { .. } | Owner::Detect { .. } => {}
+                Owner::Cue { .. } | Owner::Detect { .. } | Owner::Keyword { .. } => {}
                 Owner::Gloss {
                     entry, explains, exact, ..
                 } => {

@@ -735,6 +735,9 @@ fn template_placeholder() {
             ),
             ("TODO: add the link here.", "TODO"),
             ("The form is due on XXX.", "XXX"),
+            // A keyword need not be a whole word ("xxx" inside "XXXXXX", "000000" inside a number).
+            ("Please sign by XXXXXX.", "XXXXXX"),
+            ("Your change CHG00000000 was approved.", "CHG00000000"),
         ],
     );
     clean_all(

@@ -112,6 +112,8 @@ struct Entry {
     def: PatternDef,
     sources: Vec<String>,
     compiled: OnceLock<Option<Vec<Regex>>>,
+    /// For an entry with keywords that scans the prose: its id in the engine's keyword table.
+    keyword_id: Option<usize>,
     guards: CompiledTerm,
     known: HashSet<String>,
 }
@@ -124,7 +126,7 @@ pub struct CompiledPatterns {
 }
 
 impl CompiledPatterns {
-    pub fn new(defs: &[PatternDef], known: &Known) -> Result<Self, String> {
+    pub fn new(defs: &[PatternDef], known: &Known, keyword_ids: &mut usize) -> Result<Self, String> {
         let mut entries = Vec::new();
         for def in defs {
             if def.patterns.is_empty() {
@@ -154,10 +156,18 @@ impl CompiledPatterns {
             } else {
                 HashSet::new()
             };
+            // The engine's pass cuts the text at newlines, and an empty keyword matches anywhere:
+            // such lists stay with the entry's own scan.
+            let engine_can = def.keywords.iter().all(|k| !k.is_empty() && !k.contains('\n'));
+            let keyword_id = (!def.raw && !def.keywords.is_empty() && engine_can).then(|| {
+                *keyword_ids += 1;
+                *keyword_ids - 1
+            });
             entries.push(Entry {
                 def: def.clone(),
                 sources,
                 compiled: OnceLock::new(),
+                keyword_id,
                 guards,
                 known: known_set,
             });
@@ -180,12 +190,27 @@ impl CompiledPatterns {
     pub fn check(&self, cx: &Context, rule: &RuleInfo, out: &mut Vec<Diagnostic>) {
         let doc = cx.doc;
         let mut found: Vec<Diagnostic> = Vec::new();
-        let present = self.keywords_present(doc.text);
+        // Entries whose keywords the engine looked for in the prose read its table; the others
+        // (raw-text entries, or a check outside the engine) scan the raw text here, once.
+        let from_engine = |e: &Entry| e.keyword_id.filter(|&id| id < cx.keywords.len());
+        let present = if self
+            .entries
+            .iter()
+            .any(|e| !e.def.keywords.is_empty() && from_engine(e).is_none())
+        {
+            self.keywords_present(doc.text)
+        } else {
+            None
+        };
         for (i, e) in self.entries.iter().enumerate() {
             if e.def.kinds.as_ref().is_some_and(|k| !k.contains(&cx.kind)) {
                 continue;
             }
-            if !e.def.keywords.is_empty() && !present.as_ref().is_none_or(|p| p[i]) {
+            let keyword_ok = match from_engine(e) {
+                Some(id) => cx.keywords[id],
+                None => e.def.keywords.is_empty() || present.as_ref().is_none_or(|p| p[i]),
+            };
+            if !keyword_ok {
                 continue;
             }
             let text = if e.def.raw { doc.text } else { doc.masked.as_str() };
@@ -231,6 +256,14 @@ impl CompiledPatterns {
 }
 
 impl CompiledPatterns {
+    /// The keyword lists of the entries that scan the prose, by keyword id.
+    pub fn prose_keywords(&self) -> Vec<(usize, &[String])> {
+        self.entries
+            .iter()
+            .filter_map(|e| e.keyword_id.map(|id| (id, e.def.keywords.as_slice())))
+            .collect()
+    }
+
     /// Which entries have one of their keywords in `text` (the original text: a keyword in the
     /// prose is there too). `None` when there are no keywords or the automaton failed to build.
     fn keywords_present(&self, text: &str) -> Option<Vec<bool>> {

@@ -45,6 +45,9 @@ pub struct Context<'d, 'a> {
     pub doc: &'d Document<'a>,
     pub kind: Kind,
     pub audience: Audience,
+    /// Per `pattern` keyword id, from the engine's automaton pass over the prose: does one of
+    /// the entry's keywords occur? (Empty outside the engine: entries then scan for themselves.)
+    pub keywords: &'d [bool],
     stats: OnceLock<TextStats>,
     labels: OnceLock<LabelLines>,
 }
@@ -74,6 +77,7 @@ impl<'d, 'a> Context<'d, 'a> {
             doc,
             kind,
             audience,
+            keywords: &[],
             stats: OnceLock::new(),
             labels: OnceLock::new(),
         }
@@ -175,7 +179,9 @@ pub enum CompiledShape {
 
 impl CompiledShape {
     /// Compile the shape of `def` when it is one of the shapes here.
-    pub fn new(def: &RuleDef, known: &Known) -> Result<Option<Self>, String> {
+    /// `keyword_ids` hands out ids for the keyword lists of `pattern` entries that scan the prose
+    /// (see [`CompiledShape::prose_keywords`]).
+    pub fn new(def: &RuleDef, known: &Known, keyword_ids: &mut usize) -> Result<Option<Self>, String> {
         Ok(match def.shape {
             Shape::Metric => {
                 let m = def
@@ -195,10 +201,23 @@ impl CompiledShape {
                 if def.pattern.is_empty() {
                     return Err("shape `pattern` needs [[rule.pattern]] entries".into());
                 }
-                Some(CompiledShape::Pattern(CompiledPatterns::new(&def.pattern, known)?))
+                Some(CompiledShape::Pattern(CompiledPatterns::new(
+                    &def.pattern,
+                    known,
+                    keyword_ids,
+                )?))
             }
             Shape::Terms | Shape::Glossary | Shape::Require => None,
         })
+    }
+
+    /// Keyword lists the engine's automaton looks for in the prose, by id (the `pattern` entries
+    /// that scan the prose; entries that scan the raw text look for theirs themselves).
+    pub fn prose_keywords(&self) -> Vec<(usize, &[String])> {
+        match self {
+            CompiledShape::Pattern(p) => p.prose_keywords(),
+            CompiledShape::Metric(_) | CompiledShape::Sections(_) => Vec::new(),
+        }
     }
 
     /// Compile every lazily compiled pattern now.
