@@ -34,8 +34,26 @@ pub fn validate(pattern: &str) -> Result<regex_syntax::ast::Ast, String> {
         .map_err(|e| format!("invalid pattern `{pattern}`: {}", e.kind()))
 }
 
-/// Validate a pattern and expand it if it is finite (one parse for both).
+mod builtin {
+    include!(concat!(env!("OUT_DIR"), "/expansions.rs"));
+}
+
+/// The build-time expansion of a built-in pack's pattern (`build.rs`), if `pattern` is one.
+fn builtin_expansion(pattern: &str) -> Option<Option<super::expand::Expansion>> {
+    let table = builtin::BUILTIN_EXPANSIONS;
+    let i = table.binary_search_by(|(p, _)| (*p).cmp(pattern)).ok()?;
+    Some(table[i].1.map(|(anchored, phrases)| super::expand::Expansion {
+        phrases: phrases.iter().map(|p| (*p).to_string()).collect(),
+        anchored,
+    }))
+}
+
+/// Validate a pattern and expand it if it is finite (one parse for both). A pattern of the
+/// built-in packs was parsed and expanded at build time: it is looked up instead.
 pub fn validate_and_expand(pattern: &str) -> Result<Option<super::expand::Expansion>, String> {
+    if let Some(known) = builtin_expansion(pattern) {
+        return Ok(known);
+    }
     let ast = validate(pattern)?;
     Ok(super::expand::expand_ast(pattern, &ast, EXPANSION_LIMIT))
 }
@@ -547,6 +565,20 @@ impl CompiledRequire {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn build_time_expansions_match_run_time_ones() {
+        // build.rs repeats EXPANSION_LIMIT; the table must be what this code would compute.
+        assert!(!builtin::BUILTIN_EXPANSIONS.is_empty());
+        for (pattern, _) in builtin::BUILTIN_EXPANSIONS {
+            let ast = validate(pattern).unwrap();
+            let now = super::super::expand::expand_ast(pattern, &ast, EXPANSION_LIMIT);
+            assert_eq!(builtin_expansion(pattern), Some(now), "{pattern}");
+        }
+        let sorted = builtin::BUILTIN_EXPANSIONS.windows(2).all(|w| w[0].0 < w[1].0);
+        assert!(sorted, "the table is sorted for binary search");
+        assert_eq!(builtin_expansion("a pattern in no pack"), None);
+    }
 
     #[test]
     fn word_boundaries_become_ascii() {
