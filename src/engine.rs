@@ -434,8 +434,11 @@ impl Engine {
                 AhoCorasickBuilder::new()
                     .kind(Some(if workload_bytes > DFA_WORKLOAD {
                         AhoCorasickKind::DFA
-                    } else {
+                    } else if require::prefilters() {
                         AhoCorasickKind::ContiguousNFA
+                    } else {
+                        // A small run (a draft): build time is most of the cost.
+                        AhoCorasickKind::NoncontiguousNFA
                     }))
                     .match_kind(MatchKind::Standard)
                     .build(patterns.iter().map(|p| p.to_ascii_lowercase()))

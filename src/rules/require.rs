@@ -105,8 +105,16 @@ static PREFILTERS: AtomicBool = AtomicBool::new(true);
 /// `check` turns them off for runs under [`PREFILTER_WORKLOAD`] bytes in all (a draft on stdin, an
 /// editor's buffer); the language server and library users keep them. Only speed depends on
 /// this, never a match.
+///
+/// The engine reads the same setting for its phrase automaton: without prefilters it builds the
+/// noncontiguous NFA (a quarter cheaper to build than the contiguous one, slower to run).
 pub fn set_prefilters(on: bool) {
     PREFILTERS.store(on, Ordering::Relaxed);
+}
+
+/// Are pack matchers being built for a large run (see [`set_prefilters`])?
+pub fn prefilters() -> bool {
+    PREFILTERS.load(Ordering::Relaxed)
 }
 
 /// Does `re` match anywhere in `text`? Asked as the `regex` crate asks it (a half search that
