@@ -19,8 +19,8 @@ mod expand;
 const PACKS: &[&str] = &["core", "jargon", "tone", "clarity", "structure", "safety"];
 
 /// Keys whose strings are patterns that may be expanded (term `patterns`, cue groups `all`,
-/// `unless`, detection `cues`).
-const PATTERN_KEYS: &[&str] = &["patterns", "all", "unless", "cues"];
+/// `unless`, detection `cues`, section `headings`).
+const PATTERN_KEYS: &[&str] = &["patterns", "all", "unless", "cues", "headings"];
 
 /// Must equal `rules::require::EXPANSION_LIMIT` (checked by a unit test there).
 const EXPANSION_LIMIT: usize = 5000;

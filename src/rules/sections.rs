@@ -119,7 +119,7 @@ struct CompiledRegion {
 #[derive(Debug)]
 struct CompiledPart {
     name: String,
-    headings: Option<LazyAlternation>,
+    headings: Option<Headings>,
     cues: Vec<Cue>,
     anywhere: Option<LazyAlternation>,
     raw_anywhere: Option<LazyAlternation>,
@@ -143,6 +143,87 @@ impl Cue {
     fn matches(&self, sentence: &str) -> bool {
         self.groups.iter().all(|re| re.is_match(sentence))
     }
+}
+
+/// How a part's heading or label lines are found.
+#[derive(Debug)]
+enum Headings {
+    /// The heading patterns' strings (lowercase ASCII, each starting and ending with a letter or
+    /// digit): a line matches without a regex (see [`heading_line`]).
+    Phrases(Vec<Vec<u8>>),
+    /// Open-ended heading patterns: one regex over the label lines.
+    Regex(LazyAlternation),
+}
+
+/// The characters a heading or label may continue with before its colon or the line end.
+fn heading_tail(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b' ' | b'\t' | b',' | b'\'' | b'(' | b')' | b'/' | b'&' | b'_' | b'-')
+}
+
+/// The strings of the heading patterns when every pattern is finite and its strings are plain
+/// enough to match by comparison: ASCII, a letter or digit at both ends (for the word boundary),
+/// no digit first (after an optional "1." step number), only characters a heading tail allows.
+/// `None`: keep the regex.
+fn heading_phrases(patterns: &[String]) -> Option<Vec<Vec<u8>>> {
+    let mut out = Vec::new();
+    for p in patterns {
+        let e = require::validate_and_expand(p).ok()??;
+        if e.anchored {
+            return None;
+        }
+        for ph in e.phrases {
+            let b = ph.as_bytes();
+            let plain = !b.is_empty()
+                && b.iter().all(|&c| c.is_ascii() && heading_tail(c))
+                && b[0].is_ascii_alphabetic()
+                && b[b.len() - 1].is_ascii_alphanumeric();
+            if !plain {
+                return None;
+            }
+            out.push(ph.into_bytes());
+        }
+    }
+    out.sort();
+    out.dedup();
+    Some(out)
+}
+
+/// Is `line` (a label line: no newline, trimmed) a heading or label for one of `phrases`? The same
+/// language as the regex `^(?:\d{1,2}[.)][ \t]*)?(?:PHRASES)\b[A-Za-z0-9 \t,'()/&_-]{0,60}(?::|$)`,
+/// ASCII case-insensitive; returns the match's length (to the colon, or the whole line).
+fn heading_line(line: &[u8], phrases: &[Vec<u8>]) -> Option<usize> {
+    // An optional step number: one or two digits and "." or ")".
+    let digits = line.iter().take(3).take_while(|b| b.is_ascii_digit()).count();
+    let mut p = 0;
+    if (1..=2).contains(&digits) && matches!(line.get(digits), Some(b'.' | b')')) {
+        p = digits + 1;
+        while matches!(line.get(p), Some(b' ' | b'\t')) {
+            p += 1;
+        }
+    }
+    let rest = &line[p..];
+    let first = rest.first()?.to_ascii_lowercase();
+    let start = phrases.partition_point(|ph| ph[0] < first);
+    for ph in phrases[start..].iter().take_while(|ph| ph[0] == first) {
+        if rest.len() < ph.len() || !rest[..ph.len()].eq_ignore_ascii_case(ph) {
+            continue;
+        }
+        let q = p + ph.len();
+        // `\b` after a phrase that ends in a word character.
+        if line.get(q).is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'_') {
+            continue;
+        }
+        let run = line[q..].iter().take_while(|&&c| heading_tail(c)).count();
+        if run > 60 {
+            continue;
+        }
+        match line.get(q + run) {
+            None => return Some(line.len()),
+            Some(b':') => return Some(q + run + 1),
+            Some(_) => {}
+        }
+    }
+    None
 }
 
 /// Does a pattern use a line or text anchor (`^`, `$`, `\A`, `\z`) outside a character class?
@@ -204,6 +285,8 @@ impl CompiledSections {
             }
             let headings = if p.headings.is_empty() {
                 None
+            } else if let Some(phrases) = heading_phrases(&p.headings) {
+                Some(Headings::Phrases(phrases))
             } else {
                 let alt = p
                     .headings
@@ -217,6 +300,7 @@ impl CompiledSections {
                     )],
                     true,
                 )?
+                .map(Headings::Regex)
             };
             let mut cues = Vec::new();
             for cue in &sentence {
@@ -283,6 +367,10 @@ impl CompiledSections {
             for re in p
                 .headings
                 .iter()
+                .filter_map(|h| match h {
+                    Headings::Regex(re) => Some(re),
+                    Headings::Phrases(_) => None,
+                })
                 .chain(p.cues.iter().flat_map(|c| c.groups.iter()))
                 .chain(p.anywhere.iter())
                 .chain(p.raw_anywhere.iter())
@@ -394,19 +482,38 @@ impl CompiledPart {
         {
             consider(&mut best, Span::new(a + m.start(), a + m.end()));
         }
-        if let Some(re) = self.headings.as_ref().and_then(LazyAlternation::get) {
-            let labels = cx.label_lines();
-            for m in re.find_iter(&labels.text) {
-                let (s, e) = trim_span(&labels.text, m.start(), m.end());
-                let (s, e) = (labels.to_doc(s), labels.to_doc(s) + (e - s));
-                if s >= b {
-                    break;
-                }
-                if s >= a {
-                    consider(&mut best, Span::new(s, e));
-                    break;
+        match &self.headings {
+            Some(Headings::Phrases(phrases)) => {
+                let labels = cx.label_lines();
+                let from = labels.starts.partition_point(|&(_, d)| d < a);
+                for (k, &(t, d)) in labels.starts.iter().enumerate().skip(from) {
+                    if d >= b {
+                        break;
+                    }
+                    let line_end = labels.starts.get(k + 1).map_or(labels.text.len(), |&(t2, _)| t2) - 1;
+                    if let Some(len) = heading_line(&labels.text.as_bytes()[t..line_end], phrases) {
+                        consider(&mut best, Span::new(d, d + len));
+                        break;
+                    }
                 }
             }
+            Some(Headings::Regex(re)) => {
+                if let Some(re) = re.get() {
+                    let labels = cx.label_lines();
+                    for m in re.find_iter(&labels.text) {
+                        let (s, e) = trim_span(&labels.text, m.start(), m.end());
+                        let (s, e) = (labels.to_doc(s), labels.to_doc(s) + (e - s));
+                        if s >= b {
+                            break;
+                        }
+                        if s >= a {
+                            consider(&mut best, Span::new(s, e));
+                            break;
+                        }
+                    }
+                }
+            }
+            None => {}
         }
         if best.is_some() && !earliest {
             return best;
@@ -561,6 +668,50 @@ mod tests {
         assert!(has_anchor(r"\Afoo"));
         assert!(!has_anchor(r"\bif [^.?!]*\bstill\b"));
         assert!(!has_anchor(r"\$\{x\}"));
+    }
+
+    #[test]
+    fn heading_lines_match_like_the_regex() {
+        let heads: Vec<String> = ["symptoms?", "applies to", "roll ?-?back(?: plan)?", "fix(?:es)?"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let phrases = heading_phrases(&heads).unwrap();
+        let alt = heads.iter().map(|h| format!("(?:{h})")).collect::<Vec<_>>().join("|");
+        let re = require::compile_with_case(
+            &format!(r"^[ \t]*(?:\d{{1,2}}[.)][ \t]*)?(?:{alt})\b[A-Za-z0-9 \t,'()/&_-]{{0,60}}(?::|[ \t]*$)"),
+            true,
+            true,
+        )
+        .unwrap();
+        for line in [
+            "Symptoms",
+            "SYMPTOM:",
+            "Symptoms: the app crashes",
+            "1. Symptoms",
+            "12) Applies to: Windows 11",
+            "123. Symptoms",
+            "Symptomatic relief",
+            "Applies to Windows 10, 11 and Server (2019/2022) & later",
+            "Rollback plan:",
+            "Roll-back",
+            "roll back plan - see below:",
+            "Fixes",
+            "Fixing it",
+            "Fix the printer.",
+            "Fix: restart the spooler",
+            "Applies to a very long list of products that goes on and on and on past sixty characters:",
+            "Symptoms!",
+            "Symptoms é",
+            "",
+            "3.",
+        ] {
+            let want = re.find(line).map(|m| m.end());
+            assert_eq!(heading_line(line.as_bytes(), &phrases), want, "{line:?}");
+        }
+        // Open-ended or unusual headings keep the regex.
+        assert!(heading_phrases(&["step \\d+".to_string()]).is_none());
+        assert!(heading_phrases(&["faq\\?".to_string()]).is_none());
     }
 
     #[test]
