@@ -10,7 +10,7 @@
 //! and `$` matching at line ends. By default they scan the prose (code, URLs and quoted history
 //! blanked); `raw = true` scans the original text, for things that must be caught everywhere.
 
-use super::require::Regex;
+use super::require::LazyRegex;
 use super::shapes::{Context, Known, RuleInfo, redacted};
 use super::terms::{CompiledTerm, is_quoted};
 use super::{TermDef, require};
@@ -110,8 +110,8 @@ pub enum CharClass {
 #[derive(Debug)]
 struct Entry {
     def: PatternDef,
-    sources: Vec<String>,
-    compiled: OnceLock<Option<Vec<Regex>>>,
+    /// The entry's patterns, compiled on first use.
+    regexes: Vec<LazyRegex>,
     /// For an entry with keywords that scans the prose: its id in the engine's keyword table.
     keyword_id: Option<usize>,
     guards: CompiledTerm,
@@ -132,12 +132,12 @@ impl CompiledPatterns {
             if def.patterns.is_empty() {
                 return Err("a [[rule.pattern]] entry needs `patterns`".into());
             }
-            let mut sources = Vec::new();
+            let mut regexes = Vec::new();
             for p in &def.patterns {
                 if !known.trusted {
                     require::validate(p)?;
                 }
-                sources.push(p.clone());
+                regexes.push(LazyRegex::validated(p, true, !def.case_sensitive));
             }
             let guards = CompiledTerm::new(&TermDef {
                 unless_followed_by: def.unless_followed_by.clone(),
@@ -165,8 +165,7 @@ impl CompiledPatterns {
             });
             entries.push(Entry {
                 def: def.clone(),
-                sources,
-                compiled: OnceLock::new(),
+                regexes,
                 keyword_id,
                 guards,
                 known: known_set,
@@ -179,12 +178,10 @@ impl CompiledPatterns {
     }
 
     pub fn force(&self) -> Result<(), String> {
-        for e in &self.entries {
-            if e.regexes().is_none() {
-                return Err(format!("pattern {:?} could not be compiled", e.def.patterns));
-            }
-        }
-        Ok(())
+        self.entries
+            .iter()
+            .flat_map(|e| &e.regexes)
+            .try_for_each(|re| re.force().map_err(|e| e.to_string()))
     }
 
     pub fn check(&self, cx: &Context, rule: &RuleInfo, out: &mut Vec<Diagnostic>) {
@@ -214,10 +211,9 @@ impl CompiledPatterns {
                 continue;
             }
             let text = if e.def.raw { doc.text } else { doc.masked.as_str() };
-            let Some(regexes) = e.regexes() else { continue };
             let mut seen = 0usize;
             let mut hits: Vec<Span> = Vec::new();
-            for re in regexes {
+            for re in e.regexes.iter().filter_map(LazyRegex::get) {
                 if let Some(group) = &e.def.group {
                     for caps in re.captures_iter(text) {
                         if let Some(m) = caps.get_group_by_name(group) {
@@ -305,17 +301,6 @@ impl CompiledPatterns {
 }
 
 impl Entry {
-    fn regexes(&self) -> Option<&Vec<Regex>> {
-        self.compiled
-            .get_or_init(|| {
-                self.sources
-                    .iter()
-                    .map(|p| require::compile_with_case(p, true, !self.def.case_sensitive).ok())
-                    .collect()
-            })
-            .as_ref()
-    }
-
     /// Do the filters and guards let this match through?
     fn keep(&self, doc: &Document, text: &str, span: Span, rule: &RuleInfo) -> bool {
         let d = &self.def;
