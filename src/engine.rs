@@ -840,7 +840,7 @@ impl Engine {
                         continue;
                     }
                     settled[entry] = true;
-                    if glossary::is_explained(&doc.masked, c.span) {
+                    if glossary::is_explained(doc.text, &doc.masked, c.span) {
                         continue;
                     }
                     let (suggestion, replacement) = gloss_suggestion(matched, &e.gloss);

@@ -53,16 +53,25 @@ const DEFINING_AFTER: &[&str] = &[
 const DEFINING_BEFORE: &[&str] = &["so-called ", "known as ", "called ", "term "];
 
 /// Is the occurrence at `span` of the masked text explained in place?
-pub fn is_explained(masked: &str, span: Span) -> bool {
+pub fn is_explained(text: &str, masked: &str, span: Span) -> bool {
     let after = &masked[span.end..];
     // A parenthetical right after the term ("SSO (…)"), but not an empty or plural "(s)"; also
-    // after the word the term is part of ("SSO's (…)", "SSO-enabled (…)").
-    let after_trim = after[word_continuation(after)..].trim_start_matches([' ', '\t']);
-    if let Some(rest) = after_trim.strip_prefix('(') {
+    // after the word the term is part of ("SSO's (…)", "SSO-enabled (…)"). The word is measured
+    // in the prose and in the original text: the gloss fix goes after the whole written word, and
+    // markup inside it ("MIM-___x___", emphasis blanked in the prose) must not hide the gloss.
+    let parenthetical = |cont: usize| {
+        let Some(rest) = masked.get(span.end + cont..) else {
+            return false;
+        };
+        let Some(rest) = rest.trim_start_matches([' ', '\t']).strip_prefix('(') else {
+            return false;
+        };
         let inner: String = rest.chars().take(256).take_while(|&c| c != ')' && c != '\n').collect();
-        if inner.trim().len() > 1 {
-            return true;
-        }
+        inner.trim().len() > 1
+    };
+    let in_text = text.get(span.end..).map_or(0, word_continuation);
+    if parenthetical(word_continuation(after)) || parenthetical(in_text) {
+        return true;
     }
     // The term is the acronym in parentheses after its expansion: "… Protocol (DHCP)".
     let before = &masked[..span.start];
@@ -249,7 +258,20 @@ mod tests {
 
     fn explained(text: &str, term: &str) -> bool {
         let s = text.find(term).unwrap();
-        is_explained(text, Span::new(s, s + term.len()))
+        is_explained(text, text, Span::new(s, s + term.len()))
+    }
+
+    #[test]
+    fn a_gloss_after_a_word_with_markup_in_it_counts() {
+        // The fix puts the gloss after the written word; the prose has the markup blanked.
+        let text = "MIM-___x___ (the incident manager) is on call";
+        let masked = "MIM-   x    (the incident manager) is on call";
+        assert!(is_explained(text, masked, Span::new(0, 3)));
+        assert!(!is_explained(
+            "MIM-___x___ is on call",
+            "MIM-   x    is on call",
+            Span::new(0, 3)
+        ));
     }
 
     #[test]
