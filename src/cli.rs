@@ -244,8 +244,6 @@ fn write_stdout(s: &str) -> Result<(), Error> {
 
 /// Settings and engines, loaded once per config file.
 struct Configs {
-    /// Total bytes this run will check (sizes the automaton).
-    workload: u64,
     select: Option<Vec<String>>,
     ignore: Vec<String>,
     allow_outside: bool,
@@ -266,7 +264,7 @@ impl Configs {
             settings.select = self.select.clone();
         }
         settings.ignore.extend(self.ignore.iter().cloned());
-        let engine = Engine::with_workload(&settings, self.workload)?;
+        let engine = Engine::new(&settings)?;
         let loaded = Arc::new((settings, engine));
         self.by_path.insert(config, loaded.clone());
         Ok(loaded)
@@ -292,7 +290,6 @@ enum Job {
 
 fn check(args: CheckArgs) -> Result<i32, Error> {
     let mut configs = Configs {
-        workload: 0,
         select: args.select.clone(),
         ignore: args.ignore.clone(),
         allow_outside: args.allow_outside_config,
@@ -344,8 +341,6 @@ fn check(args: CheckArgs) -> Result<i32, Error> {
         .sum();
     // Literal prefilters pay for their compile time from about a megabyte of input on.
     crate::rules::require::set_prefilters(input_bytes >= crate::rules::require::PREFILTER_WORKLOAD);
-    // A DFA pays off over many files; for one big file its memory is not worth the time saved.
-    configs.workload = if jobs.len() < 2 { 0 } else { input_bytes };
     // Resolve each job's config (and compile its engine) up front: config errors stop the run.
     let mut loaded = Vec::with_capacity(jobs.len());
     for job in &jobs {

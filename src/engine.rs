@@ -1,10 +1,11 @@
 //! The engine: compiles settings + rule packs into matchers ONCE, then checks documents.
 //!
-//! One aho-corasick automaton holds every phrase: the `terms` rules' phrases, the glossary's
-//! forms, the `require` rules' finite cue patterns and the kind-detection cues (finite regex
-//! patterns are expanded into phrases by `rules::expand`). A document is scanned ONCE; kind
-//! detection, term rules, the glossary and the document-level requirements all read that scan.
-//! Only open-ended patterns remain regexes, compiled on first use.
+//! One phrase index (`rules::phrase_index`) holds every whole-word phrase: the `terms` rules'
+//! phrases, the glossary's forms, the `require` rules' finite cue patterns and the
+//! kind-detection cues (finite regex patterns are expanded into phrases by `rules::expand`); a
+//! small automaton holds the `pattern` keywords (`rules::keywords`). A document is scanned ONCE;
+//! kind detection, term rules, the glossary, the document-level requirements and the keyword
+//! prefilters all read that scan. Only open-ended patterns remain regexes, compiled on first use.
 
 use crate::config::Settings;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity, Span};
@@ -12,11 +13,12 @@ use crate::document::{Document, InputFormat};
 use crate::error::Error;
 use crate::profile::{Audience, Kind};
 use crate::rules::glossary::{self, gloss_suggestion};
+use crate::rules::keywords::KeywordSet;
+use crate::rules::phrase_index::PhraseIndex;
 use crate::rules::require::{self, CompiledRequire, LazyRegex, SentenceHits};
 use crate::rules::shapes::{CompiledShape, Context, Known, RuleInfo};
 use crate::rules::terms::{CompiledTerm, QuoteTracker, at_word_boundaries};
 use crate::rules::{BUILTIN_PACKS, BUILTIN_PACKS_JSON, GlossaryEntry, Pack, RuleDef, RuleMeta, Shape};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
@@ -87,7 +89,10 @@ pub struct Engine {
     rules: Vec<CompiledRule>,
     glossary: Vec<GlossaryEntry>,
     accepted: HashSet<String>,
-    phrases: Option<AhoCorasick>,
+    /// Every whole-word phrase (all owners but `Keyword`), found by one walk over the words.
+    phrases: PhraseIndex,
+    /// The `pattern` keywords that scan the prose (any occurrence counts), by keyword id.
+    keywords: KeywordSet,
     /// Per phrase pattern: owner, and the exact text when the match is case-sensitive.
     phrase_owners: Vec<(Owner, Option<String>)>,
     /// Open-ended term patterns.
@@ -106,7 +111,7 @@ struct Candidate {
     span: Span,
 }
 
-/// What one pass of the automaton found in a document.
+/// What one pass over a document found.
 #[derive(Debug)]
 struct Scan {
     /// Term and glossary hits (any rule; filtered by the active rules later).
@@ -151,9 +156,6 @@ fn quoted_pattern(message: &str) -> Option<String> {
     Some(rest.rsplit_once("`: ")?.0.to_string())
 }
 
-/// Total input size above which the phrase automaton is built as a DFA.
-pub const DFA_WORKLOAD: u64 = 8 << 20;
-
 /// Only the first 32 KiB of a document vote on its kind.
 const DETECT_SNIFF: usize = 32 * 1024;
 
@@ -163,20 +165,13 @@ impl Engine {
         Engine::new(&Settings::default())
     }
 
-    pub fn new(settings: &Settings) -> Result<Engine, Error> {
-        Engine::with_workload(settings, 0)
-    }
-
-    /// Like [`Engine::new`], sized for `workload_bytes` of input: above [`DFA_WORKLOAD`] the
-    /// phrase automaton is built as a DFA (about 150M instructions to build, but it scans about
-    /// twice as fast as the contiguous NFA, which builds in a tenth of the time: right for a
-    /// 2 KB draft, wrong for a 15 MB knowledge base).
+    /// Compile `settings` and the packs.
     ///
     /// Patterns written by the user (in the config's `terms` or in an `extends` pack) are
     /// compiled here, so one that is too big for the size limits is a config error naming the
     /// rule, the pattern and where it was written; the built-in packs' open-ended patterns are
     /// compiled on first use (start-up time), and the tests compile them all.
-    pub fn with_workload(settings: &Settings, workload_bytes: u64) -> Result<Engine, Error> {
+    pub fn new(settings: &Settings) -> Result<Engine, Error> {
         let mut defs: Vec<RuleDef> = Vec::new();
         // Per rule: the pack it came from (an index into `packs`).
         let mut def_pack: Vec<usize> = Vec::new();
@@ -279,6 +274,14 @@ impl Engine {
                 terms.push(CompiledTerm::new(t));
                 let owner = Owner::Term { rule: idx, term: ti };
                 for p in &t.phrases {
+                    if p.trim().is_empty() {
+                        let needles = pattern_needles(p);
+                        let needles: Vec<&str> = needles.iter().map(String::as_str).collect();
+                        return Err(
+                            written_in(origin, format!("rule `{}`: an empty phrase", def.id), &needles)
+                                .with_help("a phrase is the words to look for: remove the empty one"),
+                        );
+                    }
                     patterns.push(p.clone());
                     phrase_owners.push((owner, t.case_sensitive.then(|| p.clone())));
                 }
@@ -427,30 +430,28 @@ impl Engine {
                 .extend(d.headings.iter().map(|h| (di, h.trim().to_lowercase())));
         }
 
-        let phrases = if patterns.is_empty() {
-            None
-        } else {
-            Some(
-                AhoCorasickBuilder::new()
-                    .kind(Some(if workload_bytes > DFA_WORKLOAD {
-                        AhoCorasickKind::DFA
-                    } else if require::prefilters() {
-                        AhoCorasickKind::ContiguousNFA
-                    } else {
-                        // A small run (a draft): build time is most of the cost.
-                        AhoCorasickKind::NoncontiguousNFA
-                    }))
-                    .match_kind(MatchKind::Standard)
-                    .build(patterns.iter().map(|p| p.to_ascii_lowercase()))
-                    .map_err(|e| Error::config("rules", format!("cannot build the phrase matcher: {e}")))?,
-            )
-        };
+        let is_keyword = |i: usize| matches!(phrase_owners[i].0, Owner::Keyword { .. });
+        let phrases = PhraseIndex::new(
+            patterns
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (!is_keyword(i)).then_some(p.as_str())),
+        );
+        let keywords = KeywordSet::new(
+            patterns.iter().zip(&phrase_owners).filter_map(|(p, (o, _))| match o {
+                Owner::Keyword { id } => Some((p.as_str(), *id)),
+                _ => None,
+            }),
+            keyword_ids,
+        )
+        .map_err(|e| Error::config("rules", format!("cannot build the keyword matcher: {e}")))?;
         let accepted = settings.accept.iter().map(|w| w.to_lowercase()).collect();
         Ok(Engine {
             rules,
             glossary,
             accepted,
             phrases,
+            keywords,
             phrase_owners,
             term_regexes,
             groups,
@@ -492,7 +493,7 @@ impl Engine {
         self.glossary.len()
     }
 
-    /// Number of phrases in the shared automaton.
+    /// Number of phrases and keywords in the shared scan.
     pub fn phrase_count(&self) -> usize {
         self.phrase_owners.len()
     }
@@ -516,10 +517,10 @@ impl Engine {
         (kind, self.check_scanned(doc, scan, kind, audience))
     }
 
-    /// The one automaton pass over the masked text. It runs on an ASCII-lowercased copy (so the
-    /// automaton can be case-sensitive: half the transitions to build), made per 64 KiB chunk
-    /// cut at a newline: no phrase contains a newline, so no match crosses a cut, and a 50 MB
-    /// file does not need a second 50 MB copy.
+    /// The one pass over the masked text. It runs on an ASCII-lowercased copy, made per 64 KiB
+    /// chunk cut at a newline: no phrase contains a newline, so no match crosses a cut, and a
+    /// 50 MB file does not need a second 50 MB copy. The phrase index walks the chunk's words;
+    /// the keyword automaton (small) looks for the `pattern` keywords until all are found.
     fn scan(&self, doc: &Document) -> Scan {
         const CHUNK: usize = 64 * 1024;
         let text = doc.masked.as_str();
@@ -527,16 +528,10 @@ impl Engine {
         let mut cue_hits = Vec::new();
         let mut scores = [0u32; 5];
         let mut keywords = vec![false; self.keyword_ids];
+        let mut keywords_left = self.keyword_ids;
         let mut detect_counts: HashMap<usize, u32> = HashMap::new();
-        let Some(ac) = &self.phrases else {
-            return Scan {
-                candidates,
-                cue_hits,
-                scores,
-                keywords,
-            };
-        };
         let mut lower = String::with_capacity(text.len().min(CHUNK + 4096));
+        let mut hits = Vec::new();
         let mut base = 0;
         while base < text.len() {
             let mut end = (base + CHUNK).min(text.len());
@@ -546,14 +541,13 @@ impl Engine {
             lower.clear();
             lower.push_str(&text[base..end]);
             lower.make_ascii_lowercase();
-            for m in ac.find_overlapping_iter(lower.as_str()) {
-                let (owner, exact) = &self.phrase_owners[m.pattern().as_usize()];
-                let (s, mut e) = (base + m.start(), base + m.end());
+            self.keywords.mark(&lower, &mut keywords, &mut keywords_left);
+            hits.clear();
+            self.phrases.find(&lower, &mut hits);
+            for &(pid, s, e) in &hits {
+                let (owner, exact) = &self.phrase_owners[pid];
+                let (s, mut e) = (base + s, base + e);
                 if exact.as_ref().is_some_and(|x| &text[s..e] != x) {
-                    continue;
-                }
-                if let Owner::Keyword { id } = *owner {
-                    keywords[id] = true;
                     continue;
                 }
                 if !at_word_boundaries(text, s, e) {
@@ -574,7 +568,7 @@ impl Engine {
                     Owner::Cue { group } => cue_hits.push((group, s, e)),
                     Owner::Keyword { .. } => {}
                     Owner::Detect { def } => {
-                        let n = detect_counts.entry(m.pattern().as_usize()).or_default();
+                        let n = detect_counts.entry(pid).or_default();
                         if s < DETECT_SNIFF && *n < 3 {
                             *n += 1;
                             let (kind, weight) = self.detector.defs[def];

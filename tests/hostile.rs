@@ -791,6 +791,32 @@ fn extends_naming_a_fifo_is_an_error_not_a_hang() {
 }
 
 #[test]
+fn an_empty_phrase_is_a_config_error() {
+    // It would match nothing at all (or, to an automaton, everywhere): say so at load.
+    let (_root, repo) = repo();
+    fs::write(
+        repo.join(".ticketlint.toml"),
+        "[[terms.blame-language]]\nphrases = [\"user error\", \"  \"]\n",
+    )
+    .unwrap();
+    let out = check_config(&repo, &[OK_NAME]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .starts_with("error: rule `blame-language`: an empty phrase\n"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains(&format!("  --> {}:2:27\n", repo.join(".ticketlint.toml").display())),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(out.stdout, "", "nothing is checked with a bad config");
+}
+
+#[test]
 fn a_user_pattern_too_big_to_compile_is_a_config_error_at_load() {
     let (_root, repo) = repo();
     fs::write(

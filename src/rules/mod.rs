@@ -3,8 +3,10 @@
 
 pub mod expand;
 pub mod glossary;
+pub mod keywords;
 pub mod metric;
 pub mod pattern;
+pub mod phrase_index;
 pub mod require;
 pub mod sections;
 pub mod shapes;

@@ -10,6 +10,7 @@
 //! and `$` matching at line ends. By default they scan the prose (code, URLs and quoted history
 //! blanked); `raw = true` scans the original text, for things that must be caught everywhere.
 
+use super::keywords::KeywordSet;
 use super::require::LazyRegex;
 use super::shapes::{Context, Known, RuleInfo, redacted};
 use super::terms::{CompiledTerm, is_quoted};
@@ -17,7 +18,6 @@ use super::{TermDef, require};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity, Span};
 use crate::document::{BlockKind, Document};
 use crate::profile::Kind;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
 use serde::Deserialize;
 use std::collections::HashSet;
 use std::sync::OnceLock;
@@ -122,7 +122,7 @@ struct Entry {
 pub struct CompiledPatterns {
     entries: Vec<Entry>,
     /// Every entry's keywords in one automaton (one scan per document), with their entries.
-    keywords: OnceLock<Option<(AhoCorasick, Vec<usize>)>>,
+    keywords: OnceLock<Option<KeywordSet>>,
 }
 
 impl CompiledPatterns {
@@ -261,41 +261,27 @@ impl CompiledPatterns {
     }
 
     /// Which entries have one of their keywords in `text` (the original text: a keyword in the
-    /// prose is there too). `None` when there are no keywords or the automaton failed to build.
+    /// prose is there too). `None` when the keyword matcher failed to build.
     fn keywords_present(&self, text: &str) -> Option<Vec<bool>> {
-        let (ac, owners) = self
+        let set = self
             .keywords
             .get_or_init(|| {
-                let mut words = Vec::new();
-                let mut owners = Vec::new();
-                for (i, e) in self.entries.iter().enumerate() {
-                    for k in &e.def.keywords {
-                        words.push(k.clone());
-                        owners.push(i);
-                    }
-                }
-                if words.is_empty() {
-                    return None;
-                }
-                let ac = AhoCorasickBuilder::new()
-                    .ascii_case_insensitive(true)
-                    .build(&words)
-                    .ok()?;
-                Some((ac, owners))
+                let words = self
+                    .entries
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(i, e)| e.def.keywords.iter().map(move |k| (k.as_str(), i)));
+                KeywordSet::new(words, self.entries.len()).ok()
             })
             .as_ref()?;
         let mut present = vec![false; self.entries.len()];
-        let mut left = present.len();
-        for m in ac.find_overlapping_iter(text) {
-            let i = owners[m.pattern().as_usize()];
-            if !present[i] {
-                present[i] = true;
-                left -= 1;
-                if left == 0 {
-                    break;
-                }
-            }
-        }
+        // Entries without keywords are never marked: the search may stop once the others are.
+        let mut left = self
+            .entries
+            .iter()
+            .filter(|e| e.def.keywords.iter().any(|k| !k.is_empty()))
+            .count();
+        set.mark(text, &mut present, &mut left);
         Some(present)
     }
 }

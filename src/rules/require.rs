@@ -5,7 +5,7 @@
 //! any timeframe").
 //!
 //! Each pattern of a group is one of three things, decided when the pack loads:
-//! - finite (an alternation of fixed words): its strings join the engine's shared automaton,
+//! - finite (an alternation of fixed words): its strings join the engine's shared phrase index,
 //!   and the engine reports which sentences they hit;
 //! - finite and anchored with `^`: its strings must begin the sentence (a hash lookup);
 //! - open-ended (`[^.]*`, `\w+`): a regex, compiled on first use and tried only after the
@@ -105,9 +105,6 @@ static PREFILTERS: AtomicBool = AtomicBool::new(true);
 /// `check` turns them off for runs under [`PREFILTER_WORKLOAD`] bytes in all (a draft on stdin, an
 /// editor's buffer); the language server and library users keep them. Only speed depends on
 /// this, never a match.
-///
-/// The engine reads the same setting for its phrase automaton: without prefilters it builds the
-/// noncontiguous NFA (a quarter cheaper to build than the contiguous one, slower to run).
 pub fn set_prefilters(on: bool) {
     PREFILTERS.store(on, Ordering::Relaxed);
 }
@@ -275,7 +272,7 @@ impl LazyRegex {
 }
 
 /// One case-insensitive alternation of patterns, validated now and compiled on first use
-/// (for shapes that match whole patterns rather than automaton phrases).
+/// (for shapes that match whole patterns rather than indexed phrases).
 #[derive(Debug)]
 pub struct LazyAlternation(LazyRegex);
 
@@ -321,7 +318,7 @@ impl LazyAlternation {
 pub struct Group {
     /// Index of this group in the engine's per-document hit table.
     pub id: usize,
-    /// Finite, unanchored strings: matched by the shared automaton.
+    /// Finite, unanchored strings: matched by the shared phrase index.
     pub phrases: Vec<String>,
     /// Finite strings anchored at the sentence start (normalised: lowercase, no commas).
     starts: HashSet<String>,
@@ -360,7 +357,7 @@ impl Group {
         self.phrases.is_empty() && self.starts.is_empty() && self.regexes.is_empty()
     }
 
-    /// Cheap checks: an automaton hit in this sentence, or an anchored start.
+    /// Cheap checks: a phrase hit in this sentence, or an anchored start.
     fn cheap_match(&self, hits: &SentenceHits, sentence_index: usize, sentence: &str) -> bool {
         hits.has(self.id, sentence_index) || (!self.starts.is_empty() && self.starts_sentence(sentence))
     }

@@ -1,0 +1,492 @@
+//! The shared phrase matcher: every whole-word phrase of every rule (terms, glossary forms,
+//! expanded cue patterns, kind-detection cues), found in one walk over a document's words.
+//!
+//! A phrase only counts where it starts at a word boundary (the engine checks both edges), so
+//! instead of an automaton over every byte this indexes phrases by their first one or two words:
+//! the walk hashes each word of the text (and each word together with the next), looks the
+//! hashes up in one table, and compares the few phrases found there byte for byte. Building the
+//! table costs a hash per phrase (an aho-corasick DFA of the ~3200 built-in phrases cost about
+//! 150M instructions to build, the noncontiguous NFA 20M: most of a 2 KB draft's check), and the
+//! walk reads each byte once with a table lookup per word.
+//!
+//! Matching is ASCII-case-insensitive: phrases are stored ASCII-lowercased and the caller passes
+//! an ASCII-lowercased text. What is reported, for each phrase, is every occurrence that starts
+//! where the character before is not a word character ([`is_word_char`]), and that ends where the
+//! next character is not a word character or is an `s` (a glossary term's plural; the engine
+//! decides). Keys: a phrase made of one word (`vpn`, `c++`, `e.g` counts two) is filed under that
+//! word; a longer one under its first two words with what separates them (`we are`, `wi-fi`,
+//! `can't`). A phrase that begins with a non-word character is filed under its first byte and
+//! tried wherever that byte follows a non-word character.
+
+use super::terms::is_word_char;
+
+/// Phrases indexed by their first word or first two words.
+#[derive(Debug)]
+pub struct PhraseIndex {
+    /// The phrases, ASCII-lowercased, by id (an empty entry for ids not indexed).
+    phrases: Vec<Box<[u8]>>,
+    /// Open addressing: (key hash, offset into `ids`, count | [`MULTI`]); hash 0 marks an empty
+    /// slot. [`MULTI`]: the key is also the first word of a two-word key (only then does the
+    /// walk hash the next word too).
+    slots: Vec<(u64, u32, u32)>,
+    ids: Vec<u32>,
+    /// Phrases that begin with a non-word character, by their first byte.
+    by_byte: Vec<Vec<u32>>,
+    /// Does any phrase begin with this byte (non-word starts only)?
+    punct_start: [bool; 256],
+    len: usize,
+}
+
+/// One occurrence: (phrase id, start, end), byte offsets into the text passed to [`PhraseIndex::find`].
+pub type Hit = (usize, usize, usize);
+
+const MULTI: u32 = 1 << 31;
+
+const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+#[inline]
+fn mix(h: u64, b: u8) -> u64 {
+    (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(SEED)
+}
+
+#[inline]
+fn finish(h: u64) -> u64 {
+    // Never 0 (the empty-slot mark).
+    h | 1
+}
+
+/// ASCII word bytes (the text is ASCII-lowercased, but upper case is listed for phrases).
+const fn word_table() -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || c == b'_';
+        b += 1;
+    }
+    t
+}
+static WORD: [bool; 256] = word_table();
+
+/// Is the character starting at byte `i` a word character? (`i` on a char boundary.)
+#[inline]
+fn word_at(text: &str, i: usize) -> Option<usize> {
+    let b = text.as_bytes()[i];
+    if b < 0x80 {
+        return WORD[b as usize].then_some(1);
+    }
+    let c = text[i..].chars().next()?;
+    is_word_char(c).then_some(c.len_utf8())
+}
+
+/// The end of the run of word characters starting at `i`.
+#[inline]
+fn word_end(text: &str, mut i: usize) -> usize {
+    while i < text.len() {
+        match word_at(text, i) {
+            Some(n) => i += n,
+            None => break,
+        }
+    }
+    i
+}
+
+/// The end of the run of non-word characters starting at `i`.
+#[inline]
+fn gap_end(text: &str, mut i: usize) -> usize {
+    let bytes = text.as_bytes();
+    while i < text.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            if WORD[b as usize] {
+                break;
+            }
+            i += 1;
+        } else {
+            match text[i..].chars().next() {
+                Some(c) if is_word_char(c) => break,
+                Some(c) => i += c.len_utf8(),
+                None => break,
+            }
+        }
+    }
+    i
+}
+
+/// May a phrase end at `end`: before a non-word character, or before an `s` that ends a word
+/// (a plural)? `end` must be a char boundary (a phrase match ends on one).
+#[inline]
+fn ends_ok(text: &str, end: usize) -> bool {
+    if end >= text.len() {
+        return true;
+    }
+    match word_at(text, end) {
+        None => true,
+        Some(_) => text.as_bytes()[end] == b's' && (end + 1 == text.len() || word_at(text, end + 1).is_none()),
+    }
+}
+
+/// The home slot of hash `h` in a table of `size` (a power of two) slots: the high bits, the
+/// best mixed (the lowest is always 1).
+#[inline]
+fn slot_of(h: u64, size: usize) -> usize {
+    (h >> 32) as usize & (size - 1)
+}
+
+fn hash(bytes: &[u8]) -> u64 {
+    finish(bytes.iter().fold(0, |h, &b| mix(h, b)))
+}
+
+/// The key of a phrase that begins with a word character: its first word, or its first two
+/// words and the gap between them.
+fn key_len(phrase: &str) -> usize {
+    let w1 = word_end(phrase, 0);
+    let gap = gap_end(phrase, w1);
+    if gap == phrase.len() { w1 } else { word_end(phrase, gap) }
+}
+
+impl PhraseIndex {
+    /// Index `phrases` (ASCII-lowercased by the index). `None` entries are not indexed (their
+    /// ids are kept so the caller's ids stay positions in its own list). Empty phrases never match.
+    pub fn new<'a>(phrases: impl IntoIterator<Item = Option<&'a str>>) -> PhraseIndex {
+        let mut index = PhraseIndex {
+            phrases: Vec::new(),
+            slots: Vec::new(),
+            ids: Vec::new(),
+            by_byte: vec![Vec::new(); 256],
+            punct_start: [false; 256],
+            len: 0,
+        };
+        let mut keyed: Vec<(u64, u32)> = Vec::new();
+        for (id, p) in phrases.into_iter().enumerate() {
+            let lower = p.map(str::to_ascii_lowercase).unwrap_or_default();
+            if !lower.is_empty() {
+                if word_at(&lower, 0).is_some() {
+                    let k = key_len(&lower);
+                    keyed.push((hash(&lower.as_bytes()[..k]), id as u32));
+                    let w1 = word_end(&lower, 0);
+                    if k > w1 {
+                        // Mark the first word: the walk hashes two words only after one of these.
+                        keyed.push((hash(&lower.as_bytes()[..w1]), u32::MAX));
+                    }
+                } else {
+                    let b = lower.as_bytes()[0];
+                    index.by_byte[b as usize].push(id as u32);
+                    index.punct_start[b as usize] = true;
+                }
+                index.len += 1;
+            }
+            index.phrases.push(lower.into_bytes().into_boxed_slice());
+        }
+        // By hash, then id: a group's markers (u32::MAX) sort after its ids.
+        keyed.sort_unstable();
+        keyed.dedup();
+        let distinct = keyed.windows(2).filter(|w| w[0].0 != w[1].0).count() + 1;
+        let size = (distinct * 2).next_power_of_two().max(16);
+        index.slots = vec![(0, 0, 0); size];
+        let mut i = 0;
+        while i < keyed.len() {
+            let h = keyed[i].0;
+            let at = index.ids.len() as u32;
+            let mut multi = 0;
+            while i < keyed.len() && keyed[i].0 == h {
+                match keyed[i].1 {
+                    u32::MAX => multi = MULTI,
+                    id => index.ids.push(id),
+                }
+                i += 1;
+            }
+            let mut slot = slot_of(h, size);
+            while index.slots[slot].0 != 0 {
+                slot = (slot + 1) & (size - 1);
+            }
+            index.slots[slot] = (h, at, (index.ids.len() as u32 - at) | multi);
+        }
+        index
+    }
+
+    /// Number of phrases indexed.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The phrases filed under key hash `h`, and whether it is the first word of a two-word key.
+    #[inline]
+    fn lookup(&self, h: u64) -> (&[u32], bool) {
+        if self.slots.is_empty() {
+            return (&[], false);
+        }
+        let mask = self.slots.len() - 1;
+        let mut slot = slot_of(h, self.slots.len());
+        loop {
+            let (k, at, n) = self.slots[slot];
+            if k == h {
+                let end = at + (n & !MULTI);
+                return (&self.ids[at as usize..end as usize], n & MULTI != 0);
+            }
+            if k == 0 {
+                return (&[], false);
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+
+    #[inline]
+    fn try_ids(&self, ids: &[u32], text: &str, start: usize, out: &mut Vec<Hit>) {
+        let bytes = text.as_bytes();
+        for &id in ids {
+            let p = &self.phrases[id as usize];
+            let end = start + p.len();
+            if bytes.len() >= end && bytes[start..end] == p[..] && ends_ok(text, end) {
+                out.push((id as usize, start, end));
+            }
+        }
+    }
+
+    /// Append every occurrence in `text` (ASCII-lowercased by the caller) to `out`, ordered by
+    /// end, then start, then phrase id.
+    pub fn find(&self, text: &str, out: &mut Vec<Hit>) {
+        let first = out.len();
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        // Is the character before `i` a word character?
+        let mut in_word = false;
+        while i < bytes.len() {
+            let b = bytes[i];
+            let step = if b < 0x80 {
+                WORD[b as usize].then_some(1)
+            } else {
+                word_at(text, i)
+            };
+            match step {
+                Some(n) if !in_word => {
+                    // A word starts here: hash it, and it with the next word.
+                    let mut h = mix(0, b);
+                    let mut before_last = 0u64;
+                    let mut j = i + 1;
+                    for &c in &bytes[i + 1..i + n] {
+                        before_last = h;
+                        h = mix(h, c);
+                    }
+                    j += n - 1;
+                    while j < bytes.len() {
+                        let c = bytes[j];
+                        if c < 0x80 {
+                            if !WORD[c as usize] {
+                                break;
+                            }
+                            before_last = h;
+                            h = mix(h, c);
+                            j += 1;
+                        } else {
+                            match word_at(text, j) {
+                                Some(m) => {
+                                    for &x in &bytes[j..j + m] {
+                                        before_last = h;
+                                        h = mix(h, x);
+                                    }
+                                    j += m;
+                                }
+                                None => break,
+                            }
+                        }
+                    }
+                    let w1_end = j;
+                    let (ids, multi) = self.lookup(finish(h));
+                    self.try_ids(ids, text, i, out);
+                    // A plural: the word without its final "s".
+                    if w1_end - i >= 2 && bytes[w1_end - 1] == b's' {
+                        self.try_ids(self.lookup(finish(before_last)).0, text, i, out);
+                    }
+                    // The first two words, when a key begins with this one.
+                    let gap = if multi { gap_end(text, w1_end) } else { w1_end };
+                    if gap < bytes.len() && gap > w1_end {
+                        let mut h2 = h;
+                        for &c in &bytes[w1_end..gap] {
+                            h2 = mix(h2, c);
+                        }
+                        let w2_end = word_end(text, gap);
+                        let mut before_last2 = h2;
+                        for &c in &bytes[gap..w2_end] {
+                            before_last2 = h2;
+                            h2 = mix(h2, c);
+                        }
+                        self.try_ids(self.lookup(finish(h2)).0, text, i, out);
+                        if w2_end - gap >= 2 && bytes[w2_end - 1] == b's' {
+                            self.try_ids(self.lookup(finish(before_last2)).0, text, i, out);
+                        }
+                    }
+                    i = w1_end;
+                    in_word = true;
+                }
+                Some(n) => {
+                    i += n;
+                    in_word = true;
+                }
+                None => {
+                    if !in_word && self.punct_start[b as usize] {
+                        self.try_ids(&self.by_byte[b as usize], text, i, out);
+                    }
+                    i += if b < 0x80 {
+                        1
+                    } else {
+                        text[i..].chars().next().map_or(1, char::len_utf8)
+                    };
+                    in_word = false;
+                }
+            }
+        }
+        out[first..].sort_unstable_by_key(|&(id, s, e)| (e, s, id));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hits(phrases: &[&str], text: &str) -> Vec<(String, usize)> {
+        let index = PhraseIndex::new(phrases.iter().map(|p| Some(*p)));
+        let lower = text.to_ascii_lowercase();
+        let mut out = Vec::new();
+        index.find(&lower, &mut out);
+        out.iter().map(|&(id, s, _)| (phrases[id].to_string(), s)).collect()
+    }
+
+    /// Every occurrence of every phrase that starts after a non-word character and ends before
+    /// a non-word character or an `s`: the naive definition the index must agree with.
+    fn naive(phrases: &[&str], text: &str) -> Vec<(String, usize)> {
+        let lower = text.to_ascii_lowercase();
+        let mut out = Vec::new();
+        for (id, p) in phrases.iter().enumerate() {
+            let p = p.to_ascii_lowercase();
+            if p.is_empty() {
+                continue;
+            }
+            for s in (0..lower.len()).filter(|&s| lower.is_char_boundary(s) && lower[s..].starts_with(p.as_str())) {
+                let e = s + p.len();
+                let before = lower[..s].chars().next_back().is_some_and(is_word_char);
+                let after = lower[e..].chars().next();
+                let after_ok = !after.is_some_and(is_word_char)
+                    || (after == Some('s') && !lower[e + 1..].chars().next().is_some_and(is_word_char));
+                if !before && after_ok {
+                    out.push((e, s, id));
+                }
+            }
+        }
+        out.sort();
+        out.iter().map(|&(_, s, id)| (phrases[id].to_string(), s)).collect()
+    }
+
+    #[track_caller]
+    fn agree(phrases: &[&str], text: &str) {
+        assert_eq!(hits(phrases, text), naive(phrases, text), "text: {text:?}");
+    }
+
+    #[test]
+    fn finds_whole_word_phrases_case_insensitively() {
+        let h = hits(&["vpn", "user error", "DNS"], "The VPN failed: User Error, not dns.");
+        assert_eq!(h, [("vpn".into(), 4), ("user error".into(), 16), ("DNS".into(), 32)]);
+    }
+
+    #[test]
+    fn skips_phrases_inside_words() {
+        assert!(hits(&["vpn", "error"], "vpnclient errors_ xerror").is_empty());
+    }
+
+    #[test]
+    fn reports_overlapping_phrases_longest_first_at_the_same_end() {
+        let h = hits(
+            &["we are", "we are investigating", "are investigating"],
+            "We are investigating.",
+        );
+        assert_eq!(
+            h,
+            [
+                ("we are".into(), 0),
+                ("we are investigating".into(), 0),
+                ("are investigating".into(), 3)
+            ]
+        );
+    }
+
+    #[test]
+    fn plurals_are_offered_for_the_engine_to_judge() {
+        agree(&["vpn", "virtual network"], "Two VPNs and two virtual networks.");
+        assert_eq!(hits(&["vpn"], "vpns").len(), 1);
+    }
+
+    #[test]
+    fn punctuation_inside_and_around_phrases() {
+        agree(
+            &["wi-fi", "can't", "e.g.", "c++", "etc."],
+            "Use wi-fi, e.g. at home; C++ can't, etc.",
+        );
+        agree(&["?!", "(see"], "What?! ok ?! (see below)");
+    }
+
+    #[test]
+    fn non_ascii_words() {
+        agree(
+            &["café", "naïve user", "über"],
+            "Le café, a naïve user, überall and über.",
+        );
+        agree(&["ok"], "éok ok…ok");
+    }
+
+    #[test]
+    fn duplicate_phrases_are_all_reported_in_id_order() {
+        assert_eq!(hits(&["dns", "DNS"], "dns"), [("dns".into(), 0), ("DNS".into(), 0)]);
+    }
+
+    #[test]
+    fn unindexed_and_empty_entries_never_match() {
+        let index = PhraseIndex::new([Some("a"), None, Some(""), Some("b")]);
+        assert_eq!(index.len(), 2);
+        let mut out = Vec::new();
+        index.find("a b", &mut out);
+        assert_eq!(out, [(0, 0, 1), (3, 2, 3)]);
+    }
+
+    #[test]
+    fn agrees_with_the_naive_search_on_mixed_text() {
+        let phrases = [
+            "the",
+            "the team",
+            "team",
+            "teams",
+            "s",
+            "a b",
+            "a  b",
+            "x_y",
+            "1.2",
+            "re-run",
+            "don't",
+            "-",
+            "--",
+            "“quoted",
+        ];
+        for text in [
+            "The team's teams ran a b and a  b; x_y 1.2 1.23 re-run don't -- - “quoted” the-team",
+            "s s's ss the_team theteam THE TEAM",
+            "",
+            "—the team—",
+        ] {
+            agree(&phrases, text);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn agrees_with_the_naive_search(
+            phrases in proptest::collection::vec("[ab s'.é_-]{0,5}", 1..8),
+            text in "[abAB s'.é_\n-]{0,40}",
+        ) {
+            let phrases: Vec<&str> = phrases.iter().map(String::as_str).collect();
+            proptest::prop_assert_eq!(hits(&phrases, &text), naive(&phrases, &text));
+        }
+    }
+}
