@@ -2,10 +2,11 @@
 //!
 //! One phrase index (`rules::phrase_index`) holds every whole-word phrase: the `terms` rules'
 //! phrases, the glossary's forms, the `require` rules' finite cue patterns and the
-//! kind-detection cues (finite regex patterns are expanded into phrases by `rules::expand`); a
-//! small automaton holds the `pattern` keywords (`rules::keywords`). A document is scanned ONCE;
-//! kind detection, term rules, the glossary, the document-level requirements and the keyword
-//! prefilters all read that scan. Only open-ended patterns remain regexes, compiled on first use.
+//! kind-detection cues (finite regex patterns are expanded into phrases by `rules::expand`). A
+//! document is scanned ONCE; kind detection, term rules, the glossary and the document-level
+//! requirements all read that scan. Only open-ended patterns remain regexes, compiled on first
+//! use; a `pattern` entry runs its regexes only when one of its keywords occurs, which it asks
+//! only when it applies to the document's kind (`rules::keywords`).
 
 use crate::config::Settings;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity, Span};
@@ -43,18 +44,13 @@ enum Owner {
     Detect {
         def: usize,
     },
-    /// A keyword of a `pattern` entry that scans the prose (its id in the per-document
-    /// keyword table): any occurrence counts, word boundaries or not.
-    Keyword {
-        id: usize,
-    },
 }
 
 impl Owner {
     fn rule(self) -> Option<usize> {
         match self {
             Owner::Term { rule, .. } | Owner::Gloss { rule, .. } => Some(rule),
-            Owner::Cue { .. } | Owner::Detect { .. } | Owner::Keyword { .. } => None,
+            Owner::Cue { .. } | Owner::Detect { .. } => None,
         }
     }
 }
@@ -89,18 +85,16 @@ pub struct Engine {
     rules: Vec<CompiledRule>,
     glossary: Vec<GlossaryEntry>,
     accepted: HashSet<String>,
-    /// Every whole-word phrase (all owners but `Keyword`), found by one walk over the words.
+    /// Every phrase, found by one walk over the words.
     phrases: PhraseIndex,
-    /// The `pattern` keywords that scan the prose (any occurrence counts), by keyword id.
-    keywords: KeywordSet,
     /// Per phrase pattern: owner, and the exact text when the match is case-sensitive.
     phrase_owners: Vec<(Owner, Option<String>)>,
+    /// The `pattern` entries' keywords, by keyword id.
+    keywords: KeywordSet,
     /// Open-ended term patterns.
     term_regexes: Vec<(LazyRegex, Owner)>,
     /// Number of `require` cue groups (size of the per-document hit table).
     groups: usize,
-    /// Number of `pattern` keyword ids (size of the per-document keyword table).
-    keyword_ids: usize,
     detector: Detector,
 }
 
@@ -121,8 +115,6 @@ struct Scan {
     cue_hits: Vec<(usize, usize, usize)>,
     /// Detection score per kind from phrase cues.
     scores: [u32; 5],
-    /// Per `pattern` keyword id: does one of its keywords occur in the prose?
-    keywords: Vec<bool>,
 }
 
 /// At most this many findings are reported per file (with a notice saying how many were found).
@@ -249,6 +241,7 @@ impl Engine {
         let mut term_regexes = Vec::new();
         let mut groups = 0usize;
         let mut keyword_ids = 0usize;
+        let mut keyword_lists: Vec<(String, usize)> = Vec::new();
         let mut known = Known::new(&defs, &glossary, &settings.accept);
         for ((def, k), n_pack_terms) in defs
             .into_iter()
@@ -362,11 +355,8 @@ impl Engine {
             };
             known.trusted = !user(Origin::Pack(k));
             let shape = CompiledShape::new(&def, &known, &mut keyword_ids).map_err(|m| rule_err(m, None))?;
-            for (id, words) in shape.iter().flat_map(CompiledShape::prose_keywords) {
-                for w in words {
-                    patterns.push(w.clone());
-                    phrase_owners.push((Owner::Keyword { id }, None));
-                }
+            for (id, words) in shape.iter().flat_map(CompiledShape::keyword_lists) {
+                keyword_lists.extend(words.iter().map(|w| (w.clone(), id)));
             }
             if let (false, Some(shape)) = (known.trusted, &shape) {
                 // A user's pack: every pattern is compiled now, so a bad one is a load error.
@@ -430,32 +420,19 @@ impl Engine {
                 .extend(d.headings.iter().map(|h| (di, h.trim().to_lowercase())));
         }
 
-        let is_keyword = |i: usize| matches!(phrase_owners[i].0, Owner::Keyword { .. });
-        let phrases = PhraseIndex::new(
-            patterns
-                .iter()
-                .enumerate()
-                .map(|(i, p)| (!is_keyword(i)).then_some(p.as_str())),
-        );
-        let keywords = KeywordSet::new(
-            patterns.iter().zip(&phrase_owners).filter_map(|(p, (o, _))| match o {
-                Owner::Keyword { id } => Some((p.as_str(), *id)),
-                _ => None,
-            }),
-            keyword_ids,
-        )
-        .map_err(|e| Error::config("rules", format!("cannot build the keyword matcher: {e}")))?;
+        let phrases = PhraseIndex::new(patterns.iter().map(|p| Some(p.as_str())));
+        let keywords = KeywordSet::new(keyword_lists.iter().map(|(w, id)| (w.as_str(), *id)), keyword_ids)
+            .map_err(|e| Error::config("rules", format!("cannot build the keyword matcher: {e}")))?;
         let accepted = settings.accept.iter().map(|w| w.to_lowercase()).collect();
         Ok(Engine {
             rules,
             glossary,
             accepted,
             phrases,
-            keywords,
             phrase_owners,
+            keywords,
             term_regexes,
             groups,
-            keyword_ids,
             detector,
         })
     }
@@ -493,7 +470,7 @@ impl Engine {
         self.glossary.len()
     }
 
-    /// Number of phrases and keywords in the shared scan.
+    /// Number of phrases in the shared scan.
     pub fn phrase_count(&self) -> usize {
         self.phrase_owners.len()
     }
@@ -519,16 +496,13 @@ impl Engine {
 
     /// The one pass over the masked text. It runs on an ASCII-lowercased copy, made per 64 KiB
     /// chunk cut at a newline: no phrase contains a newline, so no match crosses a cut, and a
-    /// 50 MB file does not need a second 50 MB copy. The phrase index walks the chunk's words;
-    /// the keyword automaton (small) looks for the `pattern` keywords until all are found.
+    /// 50 MB file does not need a second 50 MB copy. The phrase index walks the chunk's words.
     fn scan(&self, doc: &Document) -> Scan {
         const CHUNK: usize = 64 * 1024;
         let text = doc.masked.as_str();
         let mut candidates = Vec::new();
         let mut cue_hits = Vec::new();
         let mut scores = [0u32; 5];
-        let mut keywords = vec![false; self.keyword_ids];
-        let mut keywords_left = self.keyword_ids;
         let mut detect_counts: HashMap<usize, u32> = HashMap::new();
         let mut lower = String::with_capacity(text.len().min(CHUNK + 4096));
         let mut hits = Vec::new();
@@ -541,7 +515,6 @@ impl Engine {
             lower.clear();
             lower.push_str(&text[base..end]);
             lower.make_ascii_lowercase();
-            self.keywords.mark(&lower, &mut keywords, &mut keywords_left);
             hits.clear();
             self.phrases.find(&lower, &mut hits);
             for &(pid, s, e) in &hits {
@@ -566,7 +539,6 @@ impl Engine {
                         span: Span::new(s, e),
                     }),
                     Owner::Cue { group } => cue_hits.push((group, s, e)),
-                    Owner::Keyword { .. } => {}
                     Owner::Detect { def } => {
                         let n = detect_counts.entry(pid).or_default();
                         if s < DETECT_SNIFF && *n < 3 {
@@ -583,7 +555,6 @@ impl Engine {
             candidates,
             cue_hits,
             scores,
-            keywords,
         }
     }
 
@@ -678,7 +649,7 @@ impl Engine {
                     });
                 }
             }
-            self.check_shapes(doc, kind, audience, &active, &scan.keywords, &mut out);
+            self.check_shapes(doc, kind, audience, &active, &mut out);
         }
         let order: HashMap<&str, usize> = self
             .rules
@@ -697,17 +668,20 @@ impl Engine {
     }
 
     /// Run the rules of the `metric`, `sections` and `pattern` shapes.
-    fn check_shapes(
-        &self,
-        doc: &Document,
-        kind: Kind,
-        audience: Audience,
-        active: &[bool],
-        keywords: &[bool],
-        out: &mut Vec<Diagnostic>,
-    ) {
+    fn check_shapes(&self, doc: &Document, kind: Kind, audience: Audience, active: &[bool], out: &mut Vec<Diagnostic>) {
         let mut cx = Context::new(doc, kind, audience);
-        cx.keywords = keywords;
+        // One pass over the original text for the keywords of every `pattern` entry.
+        let keywords = if self
+            .rules
+            .iter()
+            .zip(active)
+            .any(|(r, a)| *a && r.meta.shape == Shape::Pattern)
+        {
+            self.keywords.present(doc.text)
+        } else {
+            Vec::new()
+        };
+        cx.keywords = &keywords;
         for (rule, _) in self.rules.iter().zip(active).filter(|(_, a)| **a) {
             if let Some(shape) = &rule.shape {
                 let info = RuleInfo {
@@ -813,7 +787,7 @@ impl Engine {
                         fix,
                     });
                 }
-                Owner::Cue { .. } | Owner::Detect { .. } | Owner::Keyword { .. } => {}
+                Owner::Cue { .. } | Owner::Detect { .. } => {}
                 Owner::Gloss {
                     entry, explains, exact, ..
                 } => {

@@ -10,7 +10,6 @@
 //! and `$` matching at line ends. By default they scan the prose (code, URLs and quoted history
 //! blanked); `raw = true` scans the original text, for things that must be caught everywhere.
 
-use super::keywords::KeywordSet;
 use super::require::LazyRegex;
 use super::shapes::{Context, Known, RuleInfo, redacted};
 use super::terms::{CompiledTerm, is_quoted};
@@ -20,7 +19,6 @@ use crate::document::{BlockKind, Document};
 use crate::profile::Kind;
 use serde::Deserialize;
 use std::collections::HashSet;
-use std::sync::OnceLock;
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -112,8 +110,8 @@ struct Entry {
     def: PatternDef,
     /// The entry's patterns, compiled on first use.
     regexes: Vec<LazyRegex>,
-    /// For an entry with keywords that scans the prose: its id in the engine's keyword table.
-    keyword_id: Option<usize>,
+    /// Its id in the engine's keyword table (see [`CompiledPatterns::keyword_lists`]).
+    keyword_id: usize,
     guards: CompiledTerm,
     known: HashSet<String>,
 }
@@ -121,8 +119,6 @@ struct Entry {
 #[derive(Debug)]
 pub struct CompiledPatterns {
     entries: Vec<Entry>,
-    /// Every entry's keywords in one automaton (one scan per document), with their entries.
-    keywords: OnceLock<Option<KeywordSet>>,
 }
 
 impl CompiledPatterns {
@@ -156,25 +152,18 @@ impl CompiledPatterns {
             } else {
                 HashSet::new()
             };
-            // The engine's pass cuts the text at newlines, and an empty keyword matches anywhere:
-            // such lists stay with the entry's own scan.
-            let engine_can = def.keywords.iter().all(|k| !k.is_empty() && !k.contains('\n'));
-            let keyword_id = (!def.raw && !def.keywords.is_empty() && engine_can).then(|| {
-                *keyword_ids += 1;
-                *keyword_ids - 1
-            });
             entries.push(Entry {
                 def: def.clone(),
                 regexes,
-                keyword_id,
+                keyword_id: {
+                    *keyword_ids += 1;
+                    *keyword_ids - 1
+                },
                 guards,
                 known: known_set,
             });
         }
-        Ok(CompiledPatterns {
-            entries,
-            keywords: OnceLock::new(),
-        })
+        Ok(CompiledPatterns { entries })
     }
 
     pub fn force(&self) -> Result<(), String> {
@@ -187,27 +176,13 @@ impl CompiledPatterns {
     pub fn check(&self, cx: &Context, rule: &RuleInfo, out: &mut Vec<Diagnostic>) {
         let doc = cx.doc;
         let mut found: Vec<Diagnostic> = Vec::new();
-        // Entries whose keywords the engine looked for in the prose read its table; the others
-        // (raw-text entries, or a check outside the engine) scan the raw text here, once.
-        let from_engine = |e: &Entry| e.keyword_id.filter(|&id| id < cx.keywords.len());
-        let present = if self
-            .entries
-            .iter()
-            .any(|e| !e.def.keywords.is_empty() && from_engine(e).is_none())
-        {
-            self.keywords_present(doc.text)
-        } else {
-            None
-        };
-        for (i, e) in self.entries.iter().enumerate() {
+        for e in &self.entries {
             if e.def.kinds.as_ref().is_some_and(|k| !k.contains(&cx.kind)) {
                 continue;
             }
-            let keyword_ok = match from_engine(e) {
-                Some(id) => cx.keywords[id],
-                None => e.def.keywords.is_empty() || present.as_ref().is_none_or(|p| p[i]),
-            };
-            if !keyword_ok {
+            // Keywords from the engine's pass (an entry without keywords always runs).
+            let no_keywords = e.def.keywords.iter().all(String::is_empty);
+            if !no_keywords && cx.keywords.get(e.keyword_id) == Some(&false) {
                 continue;
             }
             let text = if e.def.raw { doc.text } else { doc.masked.as_str() };
@@ -252,37 +227,9 @@ impl CompiledPatterns {
 }
 
 impl CompiledPatterns {
-    /// The keyword lists of the entries that scan the prose, by keyword id.
-    pub fn prose_keywords(&self) -> Vec<(usize, &[String])> {
-        self.entries
-            .iter()
-            .filter_map(|e| e.keyword_id.map(|id| (id, e.def.keywords.as_slice())))
-            .collect()
-    }
-
-    /// Which entries have one of their keywords in `text` (the original text: a keyword in the
-    /// prose is there too). `None` when the keyword matcher failed to build.
-    fn keywords_present(&self, text: &str) -> Option<Vec<bool>> {
-        let set = self
-            .keywords
-            .get_or_init(|| {
-                let words = self
-                    .entries
-                    .iter()
-                    .enumerate()
-                    .flat_map(|(i, e)| e.def.keywords.iter().map(move |k| (k.as_str(), i)));
-                KeywordSet::new(words, self.entries.len()).ok()
-            })
-            .as_ref()?;
-        let mut present = vec![false; self.entries.len()];
-        // Entries without keywords are never marked: the search may stop once the others are.
-        let mut left = self
-            .entries
-            .iter()
-            .filter(|e| e.def.keywords.iter().any(|k| !k.is_empty()))
-            .count();
-        set.mark(text, &mut present, &mut left);
-        Some(present)
+    /// Each entry's keywords, by keyword id, for the engine's one pass over a document.
+    pub fn keyword_lists(&self) -> impl Iterator<Item = (usize, &[String])> {
+        self.entries.iter().map(|e| (e.keyword_id, e.def.keywords.as_slice()))
     }
 }
 

@@ -45,8 +45,8 @@ pub struct Context<'d, 'a> {
     pub doc: &'d Document<'a>,
     pub kind: Kind,
     pub audience: Audience,
-    /// Per `pattern` keyword id, from the engine's automaton pass over the prose: does one of
-    /// the entry's keywords occur? (Empty outside the engine: entries then scan for themselves.)
+    /// Per `pattern` keyword id, from the engine's pass over the document: does one of the
+    /// entry's keywords occur? (An id past the end counts as present.)
     pub keywords: &'d [bool],
     stats: OnceLock<TextStats>,
     labels: OnceLock<LabelLines>,
@@ -178,9 +178,8 @@ pub enum CompiledShape {
 }
 
 impl CompiledShape {
-    /// Compile the shape of `def` when it is one of the shapes here.
-    /// `keyword_ids` hands out ids for the keyword lists of `pattern` entries that scan the prose
-    /// (see [`CompiledShape::prose_keywords`]).
+    /// Compile the shape of `def` when it is one of the shapes here. `keyword_ids` hands out
+    /// ids for the keyword lists of `pattern` entries (see [`CompiledShape::keyword_lists`]).
     pub fn new(def: &RuleDef, known: &Known, keyword_ids: &mut usize) -> Result<Option<Self>, String> {
         Ok(match def.shape {
             Shape::Metric => {
@@ -211,11 +210,10 @@ impl CompiledShape {
         })
     }
 
-    /// Keyword lists the engine's automaton looks for in the prose, by id (the `pattern` entries
-    /// that scan the prose; entries that scan the raw text look for theirs themselves).
-    pub fn prose_keywords(&self) -> Vec<(usize, &[String])> {
+    /// The keyword lists of `pattern` entries, by keyword id.
+    pub fn keyword_lists(&self) -> Vec<(usize, &[String])> {
         match self {
-            CompiledShape::Pattern(p) => p.prose_keywords(),
+            CompiledShape::Pattern(p) => p.keyword_lists().collect(),
             CompiledShape::Metric(_) | CompiledShape::Sections(_) => Vec::new(),
         }
     }
