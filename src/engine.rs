@@ -105,14 +105,21 @@ struct Candidate {
     span: Span,
 }
 
+/// A `require` cue phrase hit. Compact (16 bytes): a long document has hundreds of thousands.
+#[derive(Debug, Clone, Copy)]
+struct CueHit {
+    start: usize,
+    group: u32,
+    len: u32,
+}
+
 /// What one pass over a document found.
 #[derive(Debug)]
 struct Scan {
     /// Term and glossary hits (any rule; filtered by the active rules later).
     candidates: Vec<Candidate>,
-    /// `require` cue phrase hits: (group, start, end); mapped to sentences only when a
-    /// document-level rule runs.
-    cue_hits: Vec<(usize, usize, usize)>,
+    /// `require` cue phrase hits, mapped to sentences only when a document-level rule runs.
+    cue_hits: Vec<CueHit>,
     /// Detection score per kind from phrase cues.
     scores: [u32; 5],
 }
@@ -538,7 +545,11 @@ impl Engine {
                         owner: *owner,
                         span: Span::new(s, e),
                     }),
-                    Owner::Cue { group } => cue_hits.push((group, s, e)),
+                    Owner::Cue { group } => cue_hits.push(CueHit {
+                        start: s,
+                        group: group as u32,
+                        len: (e - s) as u32,
+                    }),
                     Owner::Detect { def } => {
                         let n = detect_counts.entry(pid).or_default();
                         if s < DETECT_SNIFF && *n < 3 {
@@ -551,6 +562,9 @@ impl Engine {
             }
             base = end;
         }
+        // The hits live on while the rules run: give back the growth slack.
+        candidates.shrink_to_fit();
+        cue_hits.shrink_to_fit();
         Scan {
             candidates,
             cue_hits,
@@ -559,10 +573,11 @@ impl Engine {
     }
 
     /// Which sentences each cue group hit (a phrase counts when it lies within one sentence).
-    fn sentence_hits(&self, doc: &Document, cue_hits: &[(usize, usize, usize)]) -> SentenceHits {
+    fn sentence_hits(&self, doc: &Document, cue_hits: &[CueHit]) -> SentenceHits {
         let mut hits = SentenceHits::new(self.groups);
         let sentences = doc.sentences();
-        for &(group, s, e) in cue_hits {
+        for hit in cue_hits {
+            let (group, s, e) = (hit.group as usize, hit.start, hit.start + hit.len as usize);
             if let Some(i) = doc.sentence_at(s).filter(|&i| sentences[i].end >= e) {
                 hits.add(group, i);
             }
