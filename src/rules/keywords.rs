@@ -9,7 +9,7 @@
 //! the prefilter fire at every occurrence of a common byte. A keyword with a newline in it could
 //! straddle a cut, so its entry always runs. The search stops once every entry has been seen.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, BuildError, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, BuildError, MatchKind};
 
 #[derive(Debug)]
 pub struct KeywordSet {
@@ -52,7 +52,15 @@ impl KeywordSet {
         // prefilter takes, it measured slower: 131M instead of 44M instructions on a corpus sample).
         let mut groups = Vec::new();
         if !longer.is_empty() {
+            // A DFA searches fastest but costs 3M instructions to build: for a draft (no
+            // prefilters, see `require::set_prefilters`) the contiguous NFA.
+            let kind = if super::require::prefilters() {
+                AhoCorasickKind::DFA
+            } else {
+                AhoCorasickKind::ContiguousNFA
+            };
             let ac = AhoCorasickBuilder::new()
+                .kind(Some(kind))
                 .match_kind(MatchKind::Standard)
                 .build(longer.iter().map(|(k, _)| k))?;
             groups.push((ac, longer.into_iter().map(|(_, o)| o).collect::<Vec<_>>()));

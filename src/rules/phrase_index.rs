@@ -23,8 +23,10 @@ use super::terms::is_word_char;
 /// Phrases indexed by their first word or first two words.
 #[derive(Debug)]
 pub struct PhraseIndex {
-    /// The phrases, ASCII-lowercased, by id (an empty entry for ids not indexed).
-    phrases: Vec<Box<[u8]>>,
+    /// The phrases, ASCII-lowercased, one after another in `bytes`: by id, (start, end) in it
+    /// (empty for ids not indexed).
+    bytes: Vec<u8>,
+    spans: Vec<(u32, u32)>,
     /// Open addressing: (key hash, offset into `ids`, count | [`MULTI`]); hash 0 marks an empty
     /// slot. [`MULTI`]: the key is also the first word of a two-word key (only then does the
     /// walk hash the next word too).
@@ -150,7 +152,8 @@ impl PhraseIndex {
     /// ids are kept so the caller's ids stay positions in its own list). Empty phrases never match.
     pub fn new<'a>(phrases: impl IntoIterator<Item = Option<&'a str>>) -> PhraseIndex {
         let mut index = PhraseIndex {
-            phrases: Vec::new(),
+            bytes: Vec::new(),
+            spans: Vec::new(),
             slots: Vec::new(),
             ids: Vec::new(),
             by_byte: vec![Vec::new(); 256],
@@ -159,12 +162,17 @@ impl PhraseIndex {
         };
         let mut keyed: Vec<(u64, u32)> = Vec::new();
         for (id, p) in phrases.into_iter().enumerate() {
-            let lower = p.map(str::to_ascii_lowercase).unwrap_or_default();
+            let start = index.bytes.len();
+            index.bytes.extend_from_slice(p.unwrap_or_default().as_bytes());
+            index.bytes[start..].make_ascii_lowercase();
+            index.spans.push((start as u32, index.bytes.len() as u32));
+            // Lowercasing ASCII keeps UTF-8 valid.
+            let lower = std::str::from_utf8(&index.bytes[start..]).unwrap_or_default();
             if !lower.is_empty() {
-                if word_at(&lower, 0).is_some() {
-                    let k = key_len(&lower);
+                if word_at(lower, 0).is_some() {
+                    let k = key_len(lower);
                     keyed.push((hash(&lower.as_bytes()[..k]), id as u32));
-                    let w1 = word_end(&lower, 0);
+                    let w1 = word_end(lower, 0);
                     if k > w1 {
                         // Mark the first word: the walk hashes two words only after one of these.
                         keyed.push((hash(&lower.as_bytes()[..w1]), u32::MAX));
@@ -176,7 +184,6 @@ impl PhraseIndex {
                 }
                 index.len += 1;
             }
-            index.phrases.push(lower.into_bytes().into_boxed_slice());
         }
         // By hash, then id: a group's markers (u32::MAX) sort after its ids.
         keyed.sort_unstable();
@@ -239,7 +246,8 @@ impl PhraseIndex {
     fn try_ids(&self, ids: &[u32], text: &str, start: usize, out: &mut Vec<Hit>) {
         let bytes = text.as_bytes();
         for &id in ids {
-            let p = &self.phrases[id as usize];
+            let (ps, pe) = self.spans[id as usize];
+            let p = &self.bytes[ps as usize..pe as usize];
             let end = start + p.len();
             if bytes.len() >= end && bytes[start..end] == p[..] && ends_ok(text, end) {
                 out.push((id as usize, start, end));
