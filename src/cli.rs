@@ -332,13 +332,14 @@ fn check(args: CheckArgs) -> Result<i32, Error> {
     }
     jobs.extend(file_paths.into_iter().map(Job::File));
 
-    let input_bytes: u64 = jobs
+    let sizes: Vec<u64> = jobs
         .iter()
         .map(|j| match j {
             Job::Stdin { bytes, .. } => bytes.len() as u64,
             Job::File(p) => std::fs::metadata(p).map_or(0, |m| m.len()),
         })
-        .sum();
+        .collect();
+    let input_bytes: u64 = sizes.iter().sum();
     // Literal prefilters pay for their compile time from about a megabyte of input on.
     crate::rules::require::set_prefilters(input_bytes >= crate::rules::require::PREFILTER_WORKLOAD);
     // Resolve each job's config (and compile its engine) up front: config errors stop the run.
@@ -425,7 +426,7 @@ fn check(args: CheckArgs) -> Result<i32, Error> {
         out.write_all(text.as_bytes()).map_err(io)
     };
     // Results are written in input order; workers stay a bounded distance ahead.
-    walk::ordered(jobs.len(), threads, run_one, sink)?;
+    walk::ordered(jobs.len(), threads, &sizes, run_one, sink)?;
     // The engines are built once per run and the process ends here: freeing their automata
     // and regexes would only cost time (about a millisecond for a 2 KB draft).
     std::mem::forget(loaded);

@@ -148,7 +148,7 @@ pub fn run(r: Run) -> Result<i32, Error> {
         }
         Ok(())
     };
-    walk::ordered(r.inputs.len(), r.threads, work, sink)?;
+    walk::ordered(r.inputs.len(), r.threads, &[], work, sink)?;
     if !r.mode.diff {
         findings.push_str(&r.emitter.end(&summary));
         if stdin {
