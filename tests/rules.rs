@@ -231,9 +231,9 @@ fn every_builtin_pattern_compiles() {
 }
 
 #[test]
-fn automaton_size_report() {
+fn phrase_index_size_report() {
     // Not an assertion on speed: keeps the phrase count visible in test output with --nocapture.
     let n = engine().phrase_count();
-    eprintln!("phrases in the shared automaton: {n}");
+    eprintln!("phrases in the shared phrase index: {n}");
     assert!(n > 1000, "the glossary alone has more than 1000 forms");
 }
