@@ -19,7 +19,9 @@ use crate::rules::phrase_index::PhraseIndex;
 use crate::rules::require::{self, CompiledRequire, LazyRegex, SentenceHits};
 use crate::rules::shapes::{CompiledShape, Context, Known, RuleInfo};
 use crate::rules::terms::{CompiledTerm, QuoteTracker, at_word_boundaries};
-use crate::rules::{BUILTIN_PACKS, BUILTIN_PACKS_JSON, GlossaryEntry, Pack, RuleDef, RuleMeta, Shape};
+use crate::rules::{
+    BUILTIN_PACKS, BUILTIN_PACKS_JSON, GlossaryEntry, Pack, RuleDef, RuleMeta, Shape, lowercase_pieces,
+};
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
@@ -427,7 +429,7 @@ impl Engine {
                 .extend(d.headings.iter().map(|h| (di, h.trim().to_lowercase())));
         }
 
-        let phrases = PhraseIndex::new(patterns.iter().map(|p| Some(p.as_str())));
+        let phrases = PhraseIndex::new(patterns.iter().map(String::as_str));
         let keywords = KeywordSet::new(keyword_lists.iter().map(|(w, id)| (w.as_str(), *id)), keyword_ids)
             .map_err(|e| Error::config("rules", format!("cannot build the keyword matcher: {e}")))?;
         let accepted = settings.accept.iter().map(|w| w.to_lowercase()).collect();
@@ -501,29 +503,18 @@ impl Engine {
         (kind, self.check_scanned(doc, scan, kind, audience))
     }
 
-    /// The one pass over the masked text. It runs on an ASCII-lowercased copy, made per 64 KiB
-    /// chunk cut at a newline: no phrase contains a newline, so no match crosses a cut, and a
-    /// 50 MB file does not need a second 50 MB copy. The phrase index walks the chunk's words.
+    /// The one pass over the masked text: the phrase index walks the words of its
+    /// ASCII-lowercased pieces (see [`lowercase_pieces`]).
     fn scan(&self, doc: &Document) -> Scan {
-        const CHUNK: usize = 64 * 1024;
         let text = doc.masked.as_str();
         let mut candidates = Vec::new();
         let mut cue_hits = Vec::new();
         let mut scores = [0u32; 5];
         let mut detect_counts: HashMap<usize, u32> = HashMap::new();
-        let mut lower = String::with_capacity(text.len().min(CHUNK + 4096));
         let mut hits = Vec::new();
-        let mut base = 0;
-        while base < text.len() {
-            let mut end = (base + CHUNK).min(text.len());
-            if end < text.len() {
-                end = memchr::memchr(b'\n', &text.as_bytes()[end..]).map_or(text.len(), |k| end + k + 1);
-            }
-            lower.clear();
-            lower.push_str(&text[base..end]);
-            lower.make_ascii_lowercase();
+        lowercase_pieces(text, |base, lower| {
             hits.clear();
-            self.phrases.find(&lower, &mut hits);
+            self.phrases.find(lower, &mut hits);
             for &(pid, s, e) in &hits {
                 let (owner, exact) = &self.phrase_owners[pid];
                 let (s, mut e) = (base + s, base + e);
@@ -560,8 +551,8 @@ impl Engine {
                     }
                 }
             }
-            base = end;
-        }
+            true
+        });
         // The hits live on while the rules run: give back the growth slack.
         candidates.shrink_to_fit();
         cue_hits.shrink_to_fit();

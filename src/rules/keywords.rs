@@ -3,8 +3,8 @@
 //!
 //! The engine asks once per document for every entry of every rule, over the original text (a
 //! keyword in the prose is there too; an entry that scans the prose may run for a keyword that
-//! only occurs in code, and its regex decides). The text is lowercased in 64 KiB pieces cut at
-//! newlines, so the automaton is case-sensitive and its prefilter (Teddy) sharp. Keywords of one
+//! only occurs in code, and its regex decides). The text is lowercased piece by piece
+//! ([`super::lowercase_pieces`]), so the automaton is case-sensitive and its prefilter sharp. Keywords of one
 //! byte (`[`, `<`, `%`, `-`) are found with `memchr` instead: in the automaton they would make
 //! the prefilter fire at every occurrence of a common byte. A keyword with a newline in it could
 //! straddle a cut, so its entry always runs. The search stops once every entry has been seen.
@@ -15,8 +15,8 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, BuildError,
 pub struct KeywordSet {
     /// One-byte keywords (lowercase), with their owners.
     bytes: Vec<(u8, Vec<usize>)>,
-    /// Longer keywords (distinct, lowercase) in automata, each with, per pattern, its owners.
-    longer: Vec<(AhoCorasick, Vec<Vec<usize>>)>,
+    /// Longer keywords (distinct, lowercase) in one automaton, with, per pattern, its owners.
+    longer: Option<(AhoCorasick, Vec<Vec<usize>>)>,
     /// Owners that always run (a keyword with a newline).
     always: Vec<usize>,
     owners: usize,
@@ -48,10 +48,11 @@ impl KeywordSet {
                 }
             }
         }
-        // One automaton for all (split into groups of up to 64 patterns, what its Teddy
-        // prefilter takes, it measured slower: 131M instead of 44M instructions on a corpus sample).
-        let mut groups = Vec::new();
-        if !longer.is_empty() {
+        // One automaton for all. (Split into groups of up to 64 patterns, what its Teddy
+        // prefilter takes, it measured slower: 131M instead of 44M instructions on a corpus sample.)
+        let longer = if longer.is_empty() {
+            None
+        } else {
             // A DFA searches fastest but costs 3M instructions to build: for a draft (no
             // prefilters, see `require::set_prefilters`) the contiguous NFA.
             let kind = if super::require::prefilters() {
@@ -63,9 +64,8 @@ impl KeywordSet {
                 .kind(Some(kind))
                 .match_kind(MatchKind::Standard)
                 .build(longer.iter().map(|(k, _)| k))?;
-            groups.push((ac, longer.into_iter().map(|(_, o)| o).collect::<Vec<_>>()));
-        }
-        let longer = groups;
+            Some((ac, longer.into_iter().map(|(_, o)| o).collect::<Vec<_>>()))
+        };
         let mut has = vec![false; owners];
         for &o in bytes.iter().flat_map(|(_, o)| o) {
             has[o] = true;
@@ -85,23 +85,14 @@ impl KeywordSet {
 
     /// Per owner: does one of its keywords occur in `text`?
     pub fn present(&self, text: &str) -> Vec<bool> {
-        const CHUNK: usize = 64 * 1024;
         let mut present = vec![false; self.owners];
         let mut left = self.tracked;
         see(&self.always, &mut present, &mut left);
-        let mut lower = Vec::with_capacity(text.len().min(CHUNK + 4096));
-        let bytes = text.as_bytes();
-        let mut base = 0;
-        while base < bytes.len() && left > 0 {
-            let mut end = (base + CHUNK).min(bytes.len());
-            if end < bytes.len() {
-                end = memchr::memchr(b'\n', &bytes[end..]).map_or(bytes.len(), |k| end + k + 1);
-            }
-            lower.clear();
-            lower.extend_from_slice(&bytes[base..end]);
-            lower.make_ascii_lowercase();
-            self.mark(&lower, &mut present, &mut left);
-            base = end;
+        if left > 0 {
+            super::lowercase_pieces(text, |_, lower| {
+                self.mark(lower.as_bytes(), &mut present, &mut left);
+                left > 0
+            });
         }
         present
     }
@@ -115,12 +106,9 @@ impl KeywordSet {
                 see(owners, present, left);
             }
         }
-        for (ac, owners) in &self.longer {
-            if *left == 0 {
+        if let Some((ac, owners)) = &self.longer {
+            if *left == 0 || owners.iter().flatten().all(|&o| present[o]) {
                 return;
-            }
-            if owners.iter().flatten().all(|&o| present[o]) {
-                continue;
             }
             for m in ac.find_overlapping_iter(text) {
                 see(&owners[m.pattern().as_usize()], present, left);

@@ -23,8 +23,7 @@ use super::terms::is_word_char;
 /// Phrases indexed by their first word or first two words.
 #[derive(Debug)]
 pub struct PhraseIndex {
-    /// The phrases, ASCII-lowercased, one after another in `bytes`: by id, (start, end) in it
-    /// (empty for ids not indexed).
+    /// The phrases, ASCII-lowercased, one after another in `bytes`: by id, (start, end) in it.
     bytes: Vec<u8>,
     spans: Vec<(u32, u32)>,
     /// Open addressing: (key hash, offset into `ids`, count | [`MULTI`]); hash 0 marks an empty
@@ -148,9 +147,9 @@ fn key_len(phrase: &str) -> usize {
 }
 
 impl PhraseIndex {
-    /// Index `phrases` (ASCII-lowercased by the index). `None` entries are not indexed (their
-    /// ids are kept so the caller's ids stay positions in its own list). Empty phrases never match.
-    pub fn new<'a>(phrases: impl IntoIterator<Item = Option<&'a str>>) -> PhraseIndex {
+    /// Index `phrases` (ASCII-lowercased by the index); a phrase's id is its position. Empty
+    /// phrases never match.
+    pub fn new<'a>(phrases: impl IntoIterator<Item = &'a str>) -> PhraseIndex {
         let mut index = PhraseIndex {
             bytes: Vec::new(),
             spans: Vec::new(),
@@ -163,7 +162,7 @@ impl PhraseIndex {
         let mut keyed: Vec<(u64, u32)> = Vec::new();
         for (id, p) in phrases.into_iter().enumerate() {
             let start = index.bytes.len();
-            index.bytes.extend_from_slice(p.unwrap_or_default().as_bytes());
+            index.bytes.extend_from_slice(p.as_bytes());
             index.bytes[start..].make_ascii_lowercase();
             index.spans.push((start as u32, index.bytes.len() as u32));
             // Lowercasing ASCII keeps UTF-8 valid.
@@ -357,7 +356,7 @@ mod tests {
     use super::*;
 
     fn hits(phrases: &[&str], text: &str) -> Vec<(String, usize)> {
-        let index = PhraseIndex::new(phrases.iter().map(|p| Some(*p)));
+        let index = PhraseIndex::new(phrases.iter().copied());
         let lower = text.to_ascii_lowercase();
         let mut out = Vec::new();
         index.find(&lower, &mut out);
@@ -451,12 +450,12 @@ mod tests {
     }
 
     #[test]
-    fn unindexed_and_empty_entries_never_match() {
-        let index = PhraseIndex::new([Some("a"), None, Some(""), Some("b")]);
+    fn empty_entries_never_match_and_keep_their_ids() {
+        let index = PhraseIndex::new(["a", "", "b"]);
         assert_eq!(index.len(), 2);
         let mut out = Vec::new();
         index.find("a b", &mut out);
-        assert_eq!(out, [(0, 0, 1), (3, 2, 3)]);
+        assert_eq!(out, [(0, 0, 1), (2, 2, 3)]);
     }
 
     #[test]
