@@ -268,7 +268,11 @@ fn long_sentence() {
     let long26 = "If the printer still shows the paper jam error after you turn it off and on again please open tray two and remove any torn paper you find there.";
     let long32 = "When you connect to the office network from home you need to start the VPN client first and then sign in with your usual account and the code from your phone app.";
     let long40 = "The storage team moved the shared drives to the new file server over the weekend and most people will not notice anything but a few shortcuts on desktops may still point at the old server name and need to be replaced.";
-    for text in [long26, long32, long40] {
+    // Words joined by dashes with no spaces ("wifi—printer") and words in other scripts count
+    // too: 30 words, in 15 dash-joined pairs.
+    let dashes = "The wifi—printer laptop—dock badge—reader phone—charger mouse—keyboard screen—cable \
+                  desk—lamp chair—wheel door—lock card—slot pin—code badge—photo bag—strap key—ring cup—lid.";
+    for text in [long26, long32, long40, dashes] {
         assert_eq!(hits(text, Reply, EndUser, rule).len(), 1, "{text}");
     }
     // Thresholds per audience: 30 for managers, 35 for technical readers.

@@ -96,7 +96,9 @@ fn is_sign_off(l: &str) -> bool {
         return false;
     };
     let second = second.trim_start();
-    ["best", "kind", "warm", "warmest"].iter().any(|w| first.eq_ignore_ascii_case(w))
+    ["best", "kind", "warm", "warmest"]
+        .iter()
+        .any(|w| first.eq_ignore_ascii_case(w))
         && ["regards", "wishes"].iter().any(|w| second.eq_ignore_ascii_case(w))
 }
 

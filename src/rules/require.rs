@@ -160,7 +160,15 @@ pub fn compile_with_case(pattern: &str, multi_line: bool, case_insensitive: bool
     };
     let t = std::time::Instant::now();
     let r = build(false).or_else(|_| build(true));
-    if std::env::var_os("TL_TRACE").is_some() { eprintln!("REGEX {:>8.3}ms pf={} len={} {}", t.elapsed().as_secs_f64()*1e3, prefilters, pattern.len(), &pattern[..pattern.len().min(150)]); }
+    if std::env::var_os("TL_TRACE").is_some() {
+        eprintln!(
+            "REGEX {:>8.3}ms pf={} len={} {}",
+            t.elapsed().as_secs_f64() * 1e3,
+            prefilters,
+            pattern.len(),
+            &pattern[..pattern.len().min(150)]
+        );
+    }
     r
 }
 
