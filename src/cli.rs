@@ -425,6 +425,19 @@ fn check(args: CheckArgs) -> Result<i32, Error> {
         summary.add(&c);
         out.write_all(text.as_bytes()).map_err(io)
     };
+    // Many files on several threads: every regex compiled up front, in parallel, rather than by
+    // whichever worker needs it first while the others wait for it (see `Engine::precompile`).
+    // Not for one file (only one worker checks it) nor for small runs (most regexes unused).
+    if threads > 1 && jobs.len() > 1 && input_bytes >= crate::rules::require::PREFILTER_WORKLOAD {
+        let mut done: Vec<*const Engine> = Vec::new();
+        for l in &loaded {
+            let engine = std::ptr::from_ref(&l.1);
+            if !done.contains(&engine) {
+                done.push(engine);
+                l.1.precompile(threads);
+            }
+        }
+    }
     // Results are written in input order; workers stay a bounded distance ahead.
     walk::ordered(jobs.len(), threads, &sizes, run_one, sink)?;
     // The engines are built once per run and the process ends here: freeing their automata

@@ -465,6 +465,36 @@ impl Engine {
         Ok(())
     }
 
+    /// Every lazily compiled regex of the engine (kind detection, term patterns, rules).
+    fn lazy_regexes(&self) -> Vec<&LazyRegex> {
+        let mut all: Vec<&LazyRegex> = self.detector.regexes.iter().map(|(_, re)| re).collect();
+        all.extend(self.term_regexes.iter().map(|(re, _)| re));
+        for r in &self.rules {
+            all.extend(r.require.iter().flat_map(CompiledRequire::regexes));
+            all.extend(r.shape.iter().flat_map(CompiledShape::regexes));
+        }
+        all
+    }
+
+    /// Compile every regex now on `threads` threads, largest first. Regexes are otherwise
+    /// compiled on first use, and when every worker of a many-file run needs the same regexes
+    /// at once, one compiles while the others wait on it: the compile time (about 70 ms of
+    /// CPU for the built-in packs with prefilters) is spent one regex after another.
+    pub fn precompile(&self, threads: usize) {
+        let mut all = self.lazy_regexes();
+        all.sort_by_key(|re| std::cmp::Reverse(re.source_len()));
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        std::thread::scope(|scope| {
+            for _ in 0..threads.max(1) {
+                scope.spawn(|| {
+                    while let Some(re) = all.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
+                        re.get();
+                    }
+                });
+            }
+        });
+    }
+
     /// Metadata of every enabled rule, in stable order.
     pub fn rules(&self) -> impl Iterator<Item = &RuleMeta> {
         self.rules.iter().map(|r| &r.meta)
@@ -845,4 +875,23 @@ impl Engine {
 
 fn kind_index(kind: Kind) -> usize {
     Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Engine;
+
+    #[test]
+    fn precompile_compiles_every_regex() {
+        let engine = Engine::builtin().expect("built-in packs compile");
+        let all = engine.lazy_regexes();
+        // Every shape that holds regexes is visited: detection, terms, require, sections, pattern.
+        assert!(all.len() > 100, "{}", all.len());
+        assert!(
+            all.iter().all(|re| !re.is_compiled()),
+            "built-in regexes compile on first use"
+        );
+        engine.precompile(3);
+        assert!(all.iter().all(|re| re.is_compiled()));
+    }
 }

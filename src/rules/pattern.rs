@@ -166,11 +166,13 @@ impl CompiledPatterns {
         Ok(CompiledPatterns { entries })
     }
 
+    /// Every lazily compiled regex of the shape.
+    pub fn regexes(&self) -> impl Iterator<Item = &LazyRegex> {
+        self.entries.iter().flat_map(|e| &e.regexes)
+    }
+
     pub fn force(&self) -> Result<(), String> {
-        self.entries
-            .iter()
-            .flat_map(|e| &e.regexes)
-            .try_for_each(|re| re.force().map_err(|e| e.to_string()))
+        self.regexes().try_for_each(|re| re.force().map_err(|e| e.to_string()))
     }
 
     pub fn check(&self, cx: &Context, rule: &RuleInfo, out: &mut Vec<Diagnostic>) {

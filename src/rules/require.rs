@@ -229,6 +229,16 @@ impl LazyRegex {
         }
     }
 
+    /// Has the regex been compiled (or found too big) yet?
+    pub fn is_compiled(&self) -> bool {
+        self.compiled.get().is_some()
+    }
+
+    /// Length of the pattern source (a rough measure of its compile time).
+    pub fn source_len(&self) -> usize {
+        self.source.len()
+    }
+
     /// The compiled regex; `None` if it exceeds the size limits (then it never matches).
     pub fn get(&self) -> Option<&Regex> {
         self.compiled
@@ -317,6 +327,11 @@ impl LazyAlternation {
 
     pub fn force(&self) -> Result<(), String> {
         self.0.force().map_err(|e| e.to_string())
+    }
+
+    /// The lazily compiled regex of the alternation.
+    pub fn lazy(&self) -> &LazyRegex {
+        &self.0
     }
 
     pub fn is_match(&self, text: &str) -> bool {
@@ -522,9 +537,14 @@ impl CompiledRequire {
         self.cues.iter().flatten().chain(self.unless.iter())
     }
 
+    /// Every lazily compiled regex of the rule.
+    pub fn regexes(&self) -> impl Iterator<Item = &LazyRegex> {
+        self.groups().flat_map(Group::regexes).chain(self.anywhere.iter())
+    }
+
     /// Compile every regex now (user-supplied rules at load; built-in ones in tests).
     pub fn force(&self) -> Result<(), PatternError> {
-        for re in self.groups().flat_map(Group::regexes).chain(self.anywhere.iter()) {
+        for re in self.regexes() {
             re.force()?;
         }
         Ok(())

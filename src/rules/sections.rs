@@ -362,29 +362,31 @@ impl CompiledSections {
         })
     }
 
-    pub fn force(&self) -> Result<(), String> {
+    /// Every lazily compiled pattern of the shape.
+    pub fn regexes(&self) -> Vec<&LazyAlternation> {
+        let mut all = Vec::new();
         for p in &self.parts {
-            for re in p
-                .headings
-                .iter()
-                .filter_map(|h| match h {
-                    Headings::Regex(re) => Some(re),
-                    Headings::Phrases(_) => None,
-                })
-                .chain(p.cues.iter().flat_map(|c| c.groups.iter()))
-                .chain(p.anywhere.iter())
-                .chain(p.raw_anywhere.iter())
-                .chain(p.if_document.iter())
-                .chain(p.unless.iter())
-                .chain(p.within.iter().flat_map(|w| w.skip.iter()))
-            {
-                re.force()?;
-            }
+            all.extend(
+                p.headings
+                    .iter()
+                    .filter_map(|h| match h {
+                        Headings::Regex(re) => Some(re),
+                        Headings::Phrases(_) => None,
+                    })
+                    .chain(p.cues.iter().flat_map(|c| c.groups.iter()))
+                    .chain(p.anywhere.iter())
+                    .chain(p.raw_anywhere.iter())
+                    .chain(p.if_document.iter())
+                    .chain(p.unless.iter())
+                    .chain(p.within.iter().flat_map(|w| w.skip.iter())),
+            );
         }
-        self.unless_document
-            .iter()
-            .chain(self.if_document.iter())
-            .try_for_each(LazyAlternation::force)
+        all.extend(self.unless_document.iter().chain(self.if_document.iter()));
+        all
+    }
+
+    pub fn force(&self) -> Result<(), String> {
+        self.regexes().into_iter().try_for_each(LazyAlternation::force)
     }
 
     pub fn check(&self, cx: &Context, rule: &RuleInfo, out: &mut Vec<Diagnostic>) {

@@ -218,6 +218,15 @@ impl CompiledShape {
         }
     }
 
+    /// Every lazily compiled regex of the shape.
+    pub fn regexes(&self) -> Vec<&super::require::LazyRegex> {
+        match self {
+            CompiledShape::Metric(_) => Vec::new(),
+            CompiledShape::Sections(s) => s.regexes().into_iter().map(|a| a.lazy()).collect(),
+            CompiledShape::Pattern(p) => p.regexes().collect(),
+        }
+    }
+
     /// Compile every lazily compiled pattern now.
     pub fn force(&self) -> Result<(), String> {
         match self {
