@@ -14,7 +14,7 @@
 use super::RequireDef;
 use crate::document::Document;
 use regex_automata::Input;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -132,10 +132,47 @@ pub fn input_from(hay: &str, start: usize) -> Input<'_> {
 /// ASCII letter instead of Unicode's (k -> K, K-sign; s -> S, long s), which keeps the literal
 /// extraction of large case-insensitive alternations from exploding (a 5-10x cheaper compile).
 /// A pattern that needs Unicode (`\w`, `[^.]` on non-ASCII text) falls back to Unicode mode.
+///
+/// Compiled regexes are kept for the process: the packs hold the same pattern in several rules
+/// (`impact-not-first` uses `missing-impact`'s cues, for one), and each is compiled once. A clone
+/// shares the compiled program and has its own search caches.
 pub fn compile_with_case(pattern: &str, multi_line: bool, case_insensitive: bool) -> Result<Regex, BuildError> {
+    type Key = (String, bool, bool, bool);
+    static COMPILED: OnceLock<std::sync::Mutex<HashMap<Key, Regex>>> = OnceLock::new();
     let pattern = ascii_word_boundaries(pattern);
     let prefilters = PREFILTERS.load(Ordering::Relaxed);
-    let build = |unicode: bool| {
+    let key = (pattern, multi_line, case_insensitive, prefilters);
+    let compiled = COMPILED.get_or_init(Default::default);
+    // Not held while compiling: another thread may compile another pattern meanwhile (two
+    // threads compiling the same one both succeed, and one result is kept).
+    if let Some(re) = compiled
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .get(&key)
+    {
+        return Ok(re.clone());
+    }
+    let re = compile_uncached(&key.0, multi_line, case_insensitive, prefilters)?;
+    compiled
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .insert(key, re.clone());
+    Ok(re)
+}
+
+/// Every pattern compiled, in order (for the tests of the cache).
+#[cfg(test)]
+static UNCACHED: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+fn compile_uncached(
+    pattern: &str,
+    multi_line: bool,
+    case_insensitive: bool,
+    prefilters: bool,
+) -> Result<Regex, BuildError> {
+    #[cfg(test)]
+    UNCACHED.lock().unwrap().push(pattern.to_string());
+    let build = |unicode: bool, pattern: &str| {
         regex_automata::meta::Builder::new()
             .configure(
                 regex_automata::meta::Config::new()
@@ -155,21 +192,10 @@ pub fn compile_with_case(pattern: &str, multi_line: bool, case_insensitive: bool
                     .case_insensitive(case_insensitive)
                     .multi_line(multi_line),
             )
-            .build(&pattern)
+            .build(pattern)
             .map_err(Box::new)
     };
-    let t = std::time::Instant::now();
-    let r = build(false).or_else(|_| build(true));
-    if std::env::var_os("TL_TRACE").is_some() {
-        eprintln!(
-            "REGEX {:>8.3}ms pf={} len={} {}",
-            t.elapsed().as_secs_f64() * 1e3,
-            prefilters,
-            pattern.len(),
-            &pattern[..pattern.len().min(150)]
-        );
-    }
-    r
+    build(false, pattern).or_else(|_| build(true, pattern))
 }
 
 /// A pattern that cannot be compiled, and why.
@@ -614,6 +640,22 @@ mod tests {
         let sorted = builtin::BUILTIN_EXPANSIONS.windows(2).all(|w| w[0].0 < w[1].0);
         assert!(sorted, "the table is sorted for binary search");
         assert_eq!(builtin_expansion("a pattern in no pack"), None);
+    }
+
+    #[test]
+    fn each_pattern_compiles_once() {
+        let p = r"cache test \d+ (?:alpha|beta)";
+        let compiled = |p: &str| super::UNCACHED.lock().unwrap().iter().filter(|x| x.contains(p)).count();
+        let a = LazyRegex::new(p, true).unwrap();
+        let b = LazyRegex::new(p, true).unwrap();
+        assert!(is_match(a.get().unwrap(), "Cache test 42 beta"));
+        assert!(is_match(b.get().unwrap(), "cache TEST 7 alpha"));
+        assert!(!is_match(b.get().unwrap(), "cache test x beta"));
+        assert_eq!(compiled("cache test"), 1);
+        // Another mode is another regex.
+        let c = LazyRegex::with_case(p, true, false).unwrap();
+        assert!(!is_match(c.get().unwrap(), "Cache test 42 beta"));
+        assert_eq!(compiled("cache test"), 2);
     }
 
     #[test]
