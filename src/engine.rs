@@ -718,6 +718,16 @@ impl Engine {
             Vec::new()
         };
         cx.keywords = &keywords;
+        // The reading statistics first when a rule will compute them anyway: the per-sentence
+        // word bounds in them then spare `long-sentence` a pass of its own.
+        if self
+            .rules
+            .iter()
+            .zip(active)
+            .any(|(r, a)| *a && r.shape.as_ref().is_some_and(|s| s.needs_stats(audience)))
+        {
+            cx.stats();
+        }
         for (rule, _) in self.rules.iter().zip(active).filter(|(_, a)| **a) {
             if let Some(shape) = &rule.shape {
                 let info = RuleInfo {

@@ -57,6 +57,12 @@ impl CompiledMetric {
         Ok(CompiledMetric { def: def.clone() })
     }
 
+    /// Will checking for `audience` compute the document's reading statistics? (A document
+    /// measure with a limit for the audience does.)
+    pub fn needs_stats(&self, audience: Audience) -> bool {
+        self.def.measure == Measure::FkGrade && self.def.max.contains_key(&audience)
+    }
+
     pub fn check(&self, cx: &Context, rule: &RuleInfo, out: &mut Vec<Diagnostic>) {
         let Some(&max) = self.def.max.get(&cx.audience) else {
             return;

@@ -218,6 +218,11 @@ impl CompiledShape {
         }
     }
 
+    /// Will checking for `audience` compute the document's reading statistics?
+    pub fn needs_stats(&self, audience: Audience) -> bool {
+        matches!(self, CompiledShape::Metric(m) if m.needs_stats(audience))
+    }
+
     /// Every lazily compiled regex of the shape.
     pub fn regexes(&self) -> Vec<&super::require::LazyRegex> {
         match self {
