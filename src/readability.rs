@@ -83,19 +83,16 @@ pub fn sentence_stats(text: &str) -> SentenceStats {
     let mut frag_words = 0u32;
     for word in reading_words(text) {
         st.words += 1;
-        if !word.contains(['.', '!', '?']) {
+        if !word.bytes().any(|b| matches!(b, b'.' | b'!' | b'?')) {
             frag_words += 1;
             st.syllables += word_syllables(word);
             continue;
         }
-        let mut counted = false;
         let mut pieces = word.split(['.', '!', '?']).peekable();
         while let Some(piece) = pieces.next() {
-            if !counted && piece.chars().any(char::is_alphanumeric) {
-                // The word belongs to the fragment its first letters are in.
-                frag_words += 1;
-                counted = true;
-            } else if counted && piece.chars().any(char::is_alphanumeric) {
+            if has_alphanumeric(piece) {
+                // The word belongs to the fragment its first letters are in, and counts again
+                // in each later fragment it has letters in.
                 frag_words += 1;
             }
             if pieces.peek().is_some() {
@@ -114,7 +111,12 @@ pub fn reading_words(text: &str) -> impl Iterator<Item = &str> {
     text.split_whitespace()
         .filter(|t| !is_identifier(t))
         .flat_map(|t| t.split('-'))
-        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .filter(|w| has_alphanumeric(w))
+}
+
+/// Does `s` hold a letter or digit? (ASCII bytes first: most words are ASCII.)
+fn has_alphanumeric(s: &str) -> bool {
+    s.bytes().any(|b| b.is_ascii_alphanumeric()) || (!s.is_ascii() && s.chars().any(char::is_alphanumeric))
 }
 
 /// A token that is not a word of prose: a path, a file or dotted name, an identifier, an id or
