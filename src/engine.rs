@@ -488,7 +488,9 @@ impl Engine {
             for _ in 0..threads.max(1) {
                 scope.spawn(|| {
                     while let Some(re) = all.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
-                        re.get();
+                        // A panic here is not reported: the first input that needs this regex
+                        // meets it again, and reports it as an internal error naming the file.
+                        let _ = crate::error::catch_panic(std::path::Path::new("<regex>"), || re.get().is_some());
                     }
                 });
             }

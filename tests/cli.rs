@@ -383,3 +383,34 @@ fn markdown_front_matter_sets_kind() {
     );
     assert!(v.as_array().unwrap().iter().any(|f| f["rule"] == "missing-impact"));
 }
+
+/// A run of more than 1 MiB over several files on two threads compiles every regex up front
+/// (`Engine::precompile`); its findings are those of a one-thread run, in input order.
+#[test]
+fn many_file_run_on_two_threads_matches_one_thread() {
+    let dir = tempfile::tempdir().unwrap();
+    let reply = "Hi Sam,\n\nAs I already told you, this is user error. Just restart the PC ASAP!!\n\
+                 The DNS and VPN are fine. Your password is Hunter2-Secret-99.\n\nThanks,\nPat\n";
+    let incident = "Investigating: the mail gateway failed after a certificate expired at 09:10 UTC.\n\n\
+                    Staff could not send email. We are renewing the certificate.\n";
+    for i in 0..24 {
+        // 24 files of about 45 KB: 1.1 MB in all.
+        let (name, body) = if i % 2 == 0 { ("reply", reply) } else { ("incident", incident) };
+        let text = body.repeat(45_000 / body.len());
+        fs::write(dir.path().join(format!("{i:02}-{name}.txt")), text).unwrap();
+    }
+    let run = |threads: &str| {
+        let out = tl()
+            .args(["check", "--format", "jsonl", "--threads", threads])
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let one = run("1");
+    let two = run("2");
+    assert!(one.lines().count() > 100, "{}", one.lines().count());
+    assert!(one.contains("\"rule\":\"secret-in-text\"") && one.contains("\"rule\":\"blame-language\""));
+    assert_eq!(one, two);
+}
