@@ -395,7 +395,11 @@ fn many_file_run_on_two_threads_matches_one_thread() {
                     Staff could not send email. We are renewing the certificate.\n";
     for i in 0..24 {
         // 24 files of about 45 KB: 1.1 MB in all.
-        let (name, body) = if i % 2 == 0 { ("reply", reply) } else { ("incident", incident) };
+        let (name, body) = if i % 2 == 0 {
+            ("reply", reply)
+        } else {
+            ("incident", incident)
+        };
         let text = body.repeat(45_000 / body.len());
         fs::write(dir.path().join(format!("{i:02}-{name}.txt")), text).unwrap();
     }
