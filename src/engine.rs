@@ -622,14 +622,25 @@ impl Engine {
             scores[kind_index(kind)] += n * weight;
         }
         if !self.detector.headings.is_empty() {
-            for line in text.lines() {
-                let t = line.trim();
+            let bytes = text.as_bytes();
+            let mut start = 0;
+            for end in memchr::memchr_iter(b'\n', bytes).chain([bytes.len()]) {
+                let t = text[start..end].trim();
+                start = end + 1;
                 if t.is_empty() || t.len() > 60 {
                     continue;
                 }
-                let head = t.split(':').next().unwrap_or(t).trim().to_lowercase();
+                let head = t.split(':').next().unwrap_or(t).trim();
+                // The headings are lower-case: an ASCII line compares without a lower-cased copy.
+                let lower;
+                let matches: &dyn Fn(&str) -> bool = if head.is_ascii() {
+                    &|h: &str| h.eq_ignore_ascii_case(head)
+                } else {
+                    lower = head.to_lowercase();
+                    &|h: &str| h == lower
+                };
                 for (def, h) in &self.detector.headings {
-                    if *h == head {
+                    if matches(h) {
                         let (kind, weight) = self.detector.defs[*def];
                         scores[kind_index(kind)] += weight;
                     }
