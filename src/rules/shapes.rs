@@ -118,7 +118,8 @@ impl<'d, 'a> Context<'d, 'a> {
             let masked = &self.doc.masked;
             let mut out = LabelLines::default();
             let mut start = 0;
-            for line in masked.split('\n') {
+            for end in memchr::memchr_iter(b'\n', masked.as_bytes()).chain([masked.len()]) {
+                let line = &masked[start..end];
                 let trimmed = line.trim_start();
                 let lead = line.len() - trimmed.len();
                 let t = trimmed.trim_end();
@@ -127,7 +128,7 @@ impl<'d, 'a> Context<'d, 'a> {
                     out.text.push_str(t);
                     out.text.push('\n');
                 }
-                start += line.len() + 1;
+                start = end + 1;
             }
             out
         })
