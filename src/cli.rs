@@ -429,11 +429,11 @@ fn check(args: CheckArgs) -> Result<i32, Error> {
     // whichever worker needs it first while the others wait for it (see `Engine::precompile`).
     // Not for one file (only one worker checks it) nor for small runs (most regexes unused).
     if threads > 1 && jobs.len() > 1 && input_bytes >= crate::rules::require::PREFILTER_WORKLOAD {
-        let mut done: Vec<*const Engine> = Vec::new();
+        // Inputs under one config share its engine.
+        let mut done: Vec<&Arc<(Settings, Engine)>> = Vec::new();
         for l in &loaded {
-            let engine = std::ptr::from_ref(&l.1);
-            if !done.contains(&engine) {
-                done.push(engine);
+            if !done.iter().any(|d| Arc::ptr_eq(d, l)) {
+                done.push(l);
                 l.1.precompile(threads);
             }
         }

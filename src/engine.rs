@@ -622,25 +622,19 @@ impl Engine {
             scores[kind_index(kind)] += n * weight;
         }
         if !self.detector.headings.is_empty() {
-            let bytes = text.as_bytes();
-            let mut start = 0;
-            for end in memchr::memchr_iter(b'\n', bytes).chain([bytes.len()]) {
-                let t = text[start..end].trim();
-                start = end + 1;
+            for (_, line) in crate::document::lines_at(text) {
+                let t = line.trim();
                 if t.is_empty() || t.len() > 60 {
                     continue;
                 }
                 let head = t.split(':').next().unwrap_or(t).trim();
                 // The headings are lower-case: an ASCII line compares without a lower-cased copy.
-                let lower;
-                let matches: &dyn Fn(&str) -> bool = if head.is_ascii() {
-                    &|h: &str| h.eq_ignore_ascii_case(head)
-                } else {
-                    lower = head.to_lowercase();
-                    &|h: &str| h == lower
-                };
+                let lower = (!head.is_ascii()).then(|| head.to_lowercase());
                 for (def, h) in &self.detector.headings {
-                    if matches(h) {
+                    if lower
+                        .as_deref()
+                        .map_or_else(|| h.eq_ignore_ascii_case(head), |l| h == l)
+                    {
                         let (kind, weight) = self.detector.defs[*def];
                         scores[kind_index(kind)] += weight;
                     }

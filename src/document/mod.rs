@@ -146,6 +146,19 @@ pub fn introduces_output(intro: &str) -> bool {
     (t.ends_with(':') || t.contains("following")) && output_intro().is_match(t)
 }
 
+/// The lines of `text` with the offset each starts at, without their `\n` (a `\r` stays), found
+/// with memchr; a text ending in `\n` ends with an empty line.
+pub fn lines_at(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut start = 0;
+    memchr::memchr_iter(b'\n', text.as_bytes())
+        .chain([text.len()])
+        .map(move |end| {
+            let line = (start, &text[start..end]);
+            start = end + 1;
+            line
+        })
+}
+
 /// Hide bare URLs, e-mail addresses and Windows paths (CommonMark has no bare-URL syntax, so
 /// they arrive as text in every format). A memchr scan for the few bytes that can start one
 /// (`:` of `://`, `w` of `www.`, `@`, `\\`) keeps this off the profile.
@@ -312,6 +325,14 @@ impl Mask {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_at_gives_offsets_and_keeps_the_last_line() {
+        let lines: Vec<(usize, &str)> = lines_at("ab\r\n\ncd").collect();
+        assert_eq!(lines, [(0, "ab\r"), (4, ""), (5, "cd")]);
+        assert_eq!(lines_at("x\n").collect::<Vec<_>>(), [(0, "x"), (2, "")]);
+        assert_eq!(lines_at("").collect::<Vec<_>>(), [(0, "")]);
+    }
 
     fn hidden(t: &str) -> String {
         let mut m = Mask::visible(t);

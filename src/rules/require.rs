@@ -256,6 +256,7 @@ impl LazyRegex {
     }
 
     /// Has the regex been compiled (or found too big) yet?
+    #[cfg(test)]
     pub fn is_compiled(&self) -> bool {
         self.compiled.get().is_some()
     }

@@ -117,9 +117,7 @@ impl<'d, 'a> Context<'d, 'a> {
         self.labels.get_or_init(|| {
             let masked = &self.doc.masked;
             let mut out = LabelLines::default();
-            let mut start = 0;
-            for end in memchr::memchr_iter(b'\n', masked.as_bytes()).chain([masked.len()]) {
-                let line = &masked[start..end];
+            for (start, line) in crate::document::lines_at(masked) {
                 let trimmed = line.trim_start();
                 let lead = line.len() - trimmed.len();
                 let t = trimmed.trim_end();
@@ -128,7 +126,6 @@ impl<'d, 'a> Context<'d, 'a> {
                     out.text.push_str(t);
                     out.text.push('\n');
                 }
-                start = end + 1;
             }
             out
         })
