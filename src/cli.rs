@@ -301,6 +301,7 @@ fn check(args: CheckArgs) -> Result<i32, Error> {
         audience: args.audience,
         input_format: args.input_format,
         report_unused_disables: args.report_unused_disables,
+        doc_threads: 1,
     };
     let mut paths = args.paths.clone();
     if paths.is_empty() {
@@ -400,6 +401,11 @@ fn check(args: CheckArgs) -> Result<i32, Error> {
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .max(1);
 
+    // One input: its rules may use the run's threads (when it is big enough to gain from them).
+    let overrides = Overrides {
+        doc_threads: if jobs.len() == 1 { threads } else { 1 },
+        ..overrides
+    };
     // One input that panics is reported as an internal error naming it; the run goes on.
     let run_one = |i: usize| -> Checked {
         let (settings, engine) = &*loaded[i];

@@ -71,6 +71,9 @@ pub struct Overrides {
     pub input_format: Option<InputFormat>,
     /// Report directives that suppressed nothing (`unused-disable`).
     pub report_unused_disables: bool,
+    /// Threads one big document's rules may run on (see [`Engine::check_detecting_on`]): the
+    /// run's threads when it has one input, else 1 (0 counts as 1).
+    pub doc_threads: usize,
 }
 
 /// The outcome of checking one input.
@@ -196,7 +199,7 @@ pub fn check_bytes(
         .or(glob_audience)
         .or(doc.front_matter.audience)
         .unwrap_or(Audience::EndUser);
-    let (kind, diagnostics) = engine.check_detecting(&doc, given, audience);
+    let (kind, diagnostics) = engine.check_detecting_on(&doc, given, audience, overrides.doc_threads.max(1));
     // The engine stops judging at JUDGE_LIMIT findings: then the rest of the file is unseen.
     let stopped = diagnostics.len() >= JUDGE_LIMIT;
     if doc.directives_dropped {

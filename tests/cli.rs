@@ -418,3 +418,35 @@ fn many_file_run_on_two_threads_matches_one_thread() {
     assert!(one.contains("\"rule\":\"secret-in-text\"") && one.contains("\"rule\":\"blame-language\""));
     assert_eq!(one, two);
 }
+
+/// One input big enough that its rules run on the run's threads: the same output as on one.
+#[test]
+fn one_big_file_on_two_threads_matches_one_thread() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = "Investigating: the mail gateway failed after a certificate expired at 09:10 UTC. As I already \
+                told you, this is user error!! Mistakes were made and the server was rebooted.\n\n\
+                Staff could not send email. The DNS and SMTP relay are fine. Obviously we will fix it ASAP.\n\n";
+    let file = dir.path().join("incident.txt");
+    fs::write(&file, body.repeat(200_000 / body.len())).unwrap();
+    let run = |threads: &str| {
+        let out = tl()
+            .args(["check", "--format", "jsonl", "--kind", "incident", "--threads", threads])
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let one = run("1");
+    assert!(one.lines().count() > 100, "{}", one.lines().count());
+    for rule in [
+        "blame-language",
+        "passive-ownership",
+        "exclamation-overuse",
+        "unexplained-jargon",
+    ] {
+        assert!(one.contains(&format!("\"rule\":\"{rule}\"")), "{rule}");
+    }
+    assert_eq!(one, run("2"));
+    assert_eq!(one, run("3"));
+}
