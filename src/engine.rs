@@ -14,7 +14,7 @@ use crate::document::{Document, InputFormat};
 use crate::error::Error;
 use crate::profile::{Audience, Kind};
 use crate::rules::glossary::{self, gloss_suggestion};
-use crate::rules::keywords::KeywordSet;
+use crate::rules::keywords::{KeywordSet, Located};
 use crate::rules::phrase_index::PhraseIndex;
 use crate::rules::require::{self, CompiledRequire, LazyRegex, SentenceHits};
 use crate::rules::shapes::{CompiledShape, Context, Known, RuleInfo};
@@ -140,6 +140,28 @@ pub const JUDGE_LIMIT: usize = 10 * MAX_FINDINGS;
 /// and the 1.8 KB bench draft 0.2 ms slower (their work is mostly one rule's), so short drafts
 /// stay on one thread.
 pub const PARALLEL_DOC_BYTES: usize = 3 * 1024;
+
+/// A document at least this long has the keywords of its `pattern` entries located, and the
+/// entries that allow it search around them only (see [`crate::rules::windows`]). Below it,
+/// working out which entries allow it (a parse of each pattern, once per process) costs more
+/// than it saves. Instructions, whole process, one thread (callgrind): 10 MB 4,507M -> 3,441M,
+/// 1 MB 1,016M -> 795M, 300 KB 410M -> 354M, 100 KB 220M -> 212M, but the 100 KB bench
+/// article 79M -> 84M and 50 KB 173M -> 176M.
+pub const WINDOW_DOC_BYTES: usize = 128 * 1024;
+
+#[cfg(test)]
+thread_local! {
+    /// Tests turn keyword windows off to compare with a search of the whole text.
+    static NO_WINDOWS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+fn windows_allowed() -> bool {
+    #[cfg(test)]
+    if NO_WINDOWS.with(std::cell::Cell::get) {
+        return false;
+    }
+    true
+}
 
 /// Where a rule or pattern was written.
 #[derive(Debug, Clone, Copy)]
@@ -692,11 +714,23 @@ impl Engine {
                 .zip(&active)
                 .any(|(r, a)| *a && r.meta.shape == Shape::Pattern)
             {
-                self.keywords.present(doc.text)
+                // Where their keywords are, for entries that can search around them only (see
+                // `rules::windows`): worth it in a long document (on the bench corpus, files of
+                // 5 KB on average, it saved nothing: their regexes skip most text already).
+                let mut locate = vec![false; self.keywords.owners()];
+                if doc.text.len() >= WINDOW_DOC_BYTES && windows_allowed() {
+                    for (r, _) in self.rules.iter().zip(&active).filter(|(_, a)| **a) {
+                        if let Some(shape) = &r.shape {
+                            shape.locatable(&mut locate);
+                        }
+                    }
+                }
+                self.keywords.locate(doc.text, &locate)
             } else {
-                Vec::new()
+                Located::default()
             };
-            cx.keywords = &keywords;
+            cx.keywords = &keywords.present;
+            cx.keyword_at = &keywords.at;
             let shaped: Vec<&CompiledRule> = self
                 .rules
                 .iter()
@@ -1006,6 +1040,59 @@ mod tests {
         );
         engine.precompile(3);
         assert!(all.iter().all(|re| re.is_compiled()));
+    }
+
+    /// A long document: the `pattern` entries that search around their keywords find the same
+    /// matches as a search of the whole text, for every kind and audience.
+    #[test]
+    fn keyword_windows_find_what_the_whole_text_search_finds() {
+        use super::{NO_WINDOWS, WINDOW_DOC_BYTES};
+        use crate::document::{Document, InputFormat};
+        use crate::profile::{Audience, Kind};
+        let engine = Engine::builtin().expect("built-in packs compile");
+        // Lines of varied length so that windows start and end mid-document, some merging.
+        let parts = [
+            "Hi [Name], as I already told you, obviously you just restart the PC.\n",
+            "We apologize for any inconvenience this may have caused!! Sorry if you felt ignored.\n",
+            "The DNS and VPN are fine; it's easy, simply reboot, and then just\nsimply sign in again.\n",
+            "YOUR ACCOUNT IS NOT LOCKED. Of course, we'll fix it ASAP, at some point soon.\n",
+            "Your password is Hunter2-Secret-99 and the token: ghp_abcdefghijklmnopqrstuvwxyz0123456789\n",
+            "A plain line about printers and queues with nothing to find in it at all.\n\n",
+            "TODO: fill in XXX before sending. {{first_name}} %USERNAME% INC0000000\n",
+        ];
+        let mut text = String::new();
+        let mut i = 0usize;
+        while text.len() < WINDOW_DOC_BYTES + 4096 {
+            text.push_str(parts[i % parts.len()]);
+            if i.is_multiple_of(5) {
+                text.push_str(&"filler words without keywords ".repeat(i % 7));
+                text.push('\n');
+            }
+            i += 1;
+        }
+        let doc = Document::parse(&text, InputFormat::Text);
+        for kind in [Kind::Reply, Kind::Incident, Kind::Kb, Kind::Handoff, Kind::Change] {
+            for audience in [Audience::EndUser, Audience::Technical] {
+                let windowed = engine.check(&doc, kind, audience);
+                NO_WINDOWS.with(|w| w.set(true));
+                let whole = engine.check(&doc, kind, audience);
+                NO_WINDOWS.with(|w| w.set(false));
+                let patterned = whole
+                    .iter()
+                    .filter(|d| {
+                        [
+                            "condescending-tone",
+                            "hollow-apology",
+                            "secret-in-text",
+                            "template-placeholder",
+                        ]
+                        .contains(&d.rule.as_str())
+                    })
+                    .count();
+                assert!(patterned > 50, "{kind:?}: {patterned}");
+                assert_eq!(format!("{windowed:?}"), format!("{whole:?}"), "{kind:?}/{audience:?}");
+            }
+        }
     }
 
     /// A document long enough for the parallel path, with findings from term, `require` and

@@ -11,6 +11,15 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, BuildError, MatchKind};
 
+/// What [`KeywordSet::locate`] found.
+#[derive(Debug, Default)]
+pub struct Located {
+    /// Per owner: does one of its keywords occur?
+    pub present: Vec<bool>,
+    /// Per owner asked for them: where its keywords occur.
+    pub at: Vec<Option<Vec<(u32, u32)>>>,
+}
+
 #[derive(Debug)]
 pub struct KeywordSet {
     /// One-byte keywords (lowercase), with their owners.
@@ -83,6 +92,11 @@ impl KeywordSet {
         })
     }
 
+    /// The number of owners (`0..owners`).
+    pub fn owners(&self) -> usize {
+        self.owners
+    }
+
     /// Per owner: does one of its keywords occur in `text`?
     pub fn present(&self, text: &str) -> Vec<bool> {
         let mut present = vec![false; self.owners];
@@ -95,6 +109,70 @@ impl KeywordSet {
             });
         }
         present
+    }
+
+    /// [`KeywordSet::present`], and for each owner in `locate`, every occurrence of its
+    /// keywords, `(start, end)` in `text`, overlapping ones included, in order of start: `None`
+    /// for an owner not asked, or whose keywords occur more than once per 512 bytes on average
+    /// (then the windows around them would cover most lines anyway; the cap also bounds the
+    /// memory, 8 bytes an occurrence), or when `text` is 4 GiB or more.
+    pub fn locate(&self, text: &str, locate: &[bool]) -> Located {
+        if !locate.iter().any(|&l| l) || u32::try_from(text.len()).is_err() {
+            let present = self.present(text);
+            let at = vec![None; present.len()];
+            return Located { present, at };
+        }
+        let cap = text.len() / 512 + 16;
+        let mut present = vec![false; self.owners];
+        let mut at: Vec<Option<Vec<(u32, u32)>>> = (0..self.owners)
+            .map(|o| locate.get(o).copied().unwrap_or(false).then(Vec::new))
+            .collect();
+        let mut left = self.tracked;
+        see(&self.always, &mut present, &mut left);
+        for &o in &self.always {
+            at[o] = None;
+        }
+        let note = |owners: &[usize], s: usize, e: usize, present: &mut [bool], at: &mut [Option<Vec<(u32, u32)>>]| {
+            for &o in owners {
+                present[o] = true;
+                if let Some(v) = &mut at[o] {
+                    if v.len() >= cap {
+                        at[o] = None;
+                    } else {
+                        // `text` is shorter than 4 GiB (checked above).
+                        v.push((s as u32, e as u32));
+                    }
+                }
+            }
+        };
+        super::lowercase_pieces(text, |base, lower| {
+            let bytes = lower.as_bytes();
+            for (b, owners) in &self.bytes {
+                if owners.iter().any(|&o| at[o].is_some()) {
+                    for k in memchr::memchr_iter(*b, bytes) {
+                        note(owners, base + k, base + k + 1, &mut present, &mut at);
+                    }
+                } else if memchr::memchr(*b, bytes).is_some() {
+                    owners.iter().for_each(|&o| present[o] = true);
+                }
+            }
+            if let Some((ac, owners)) = &self.longer {
+                for m in ac.find_overlapping_iter(bytes) {
+                    note(
+                        &owners[m.pattern().as_usize()],
+                        base + m.start(),
+                        base + m.end(),
+                        &mut present,
+                        &mut at,
+                    );
+                }
+            }
+            true
+        });
+        for v in at.iter_mut().flatten() {
+            v.sort_unstable();
+        }
+        Located { present, at }
     }
 
     fn mark(&self, text: &[u8], present: &mut [bool], left: &mut usize) {
@@ -179,5 +257,45 @@ mod tests {
         text.push_str("the Token is here\n");
         assert_eq!(present(&[("token", 0), ("%", 1)], 2, &text), [true, false]);
         assert_eq!(present(&[("a\nb", 0)], 1, "nothing"), [true]);
+    }
+
+    #[test]
+    fn located_keywords_are_every_occurrence_in_order_for_the_owners_asked() {
+        let set = KeywordSet::new([("just", 0), ("st", 0), ("[", 1), ("simply", 2)], 3).unwrap();
+        let text = "Just [x] and JUST; simply";
+        let found = set.locate(text, &[true, true, false]);
+        assert_eq!(found.present, [true, true, true]);
+        // Overlapping occurrences of one owner's keywords, ASCII case-insensitively.
+        assert_eq!(found.at[0], Some(vec![(0, 4), (2, 4), (13, 17), (15, 17)]));
+        assert_eq!(found.at[1], Some(vec![(5, 6)]));
+        // Not asked: presence only.
+        assert_eq!(found.at[2], None);
+        // Asking for none is the presence pass.
+        let found = set.locate(text, &[false; 3]);
+        assert_eq!(found.present, set.present(text));
+        assert!(found.at.iter().all(Option::is_none));
+    }
+
+    #[test]
+    fn located_offsets_count_from_the_start_of_the_text_across_pieces() {
+        let mut text = "filler line\n".repeat(10_000);
+        let at = text.len();
+        text.push_str("the Token\n");
+        let set = KeywordSet::new([("token", 0)], 1).unwrap();
+        let found = set.locate(&text, &[true]);
+        assert_eq!(found.at[0], Some(vec![(at as u32 + 4, at as u32 + 9)]));
+        assert_eq!(&text[at + 4..at + 9], "Token");
+    }
+
+    #[test]
+    fn keywords_too_dense_to_narrow_the_search_are_not_located() {
+        let set = KeywordSet::new([("-", 0), ("token", 1), ("a\nb", 2)], 3).unwrap();
+        let text = "a-b-c-d-".repeat(100) + " token";
+        let found = set.locate(&text, &[true, true, true]);
+        assert_eq!(found.present, [true, true, true]);
+        assert_eq!(found.at[0], None, "one `-` every 2 bytes");
+        assert_eq!(found.at[1].as_ref().map(Vec::len), Some(1));
+        // A keyword with a newline: its owner always runs, over the whole text.
+        assert_eq!(found.at[2], None);
     }
 }

@@ -11,6 +11,7 @@ pub mod require;
 pub mod sections;
 pub mod shapes;
 pub mod terms;
+pub mod windows;
 
 use crate::diagnostic::{Applicability, Severity};
 use crate::profile::{Audience, Kind};

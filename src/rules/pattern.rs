@@ -13,12 +13,14 @@
 use super::require::LazyRegex;
 use super::shapes::{Context, Known, RuleInfo, redacted};
 use super::terms::{CompiledTerm, is_quoted};
+use super::windows::{self, Reach};
 use super::{TermDef, require};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity, Span};
 use crate::document::{BlockKind, Document};
 use crate::profile::Kind;
 use serde::Deserialize;
 use std::collections::HashSet;
+use std::sync::OnceLock;
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -114,6 +116,22 @@ struct Entry {
     keyword_id: usize,
     guards: CompiledTerm,
     known: HashSet<String>,
+    /// How far from a keyword occurrence a match of any of the entry's patterns can reach, when
+    /// every match must hold a keyword (worked out on first use; see [`super::windows`]).
+    reach: OnceLock<Option<Reach>>,
+}
+
+impl Entry {
+    fn reach(&self) -> Option<Reach> {
+        *self.reach.get_or_init(|| {
+            let mut all: Option<Reach> = None;
+            for re in &self.regexes {
+                let r = windows::reach(re.source(), true, !self.def.case_sensitive, &self.def.keywords)?;
+                all = Some(all.map_or(r, |a| a.union(r)));
+            }
+            all
+        })
+    }
 }
 
 #[derive(Debug)]
@@ -161,6 +179,7 @@ impl CompiledPatterns {
                 },
                 guards,
                 known: known_set,
+                reach: OnceLock::new(),
             });
         }
         Ok(CompiledPatterns { entries })
@@ -190,15 +209,27 @@ impl CompiledPatterns {
             let text = if e.def.raw { doc.text } else { doc.masked.as_str() };
             let mut seen = 0usize;
             let mut hits: Vec<Span> = Vec::new();
+            // Around the keywords when the engine located them and the entry allows it (the
+            // same matches as a search of the whole text), unless they cover half of it anyway.
+            let ranges = cx
+                .keyword_at
+                .get(e.keyword_id)
+                .and_then(Option::as_ref)
+                .and_then(|at| e.reach().map(|r| windows::windows(text, at, r)))
+                .filter(|w| w.iter().map(|(a, b)| b - a).sum::<usize>() < text.len() / 2)
+                .unwrap_or_else(|| vec![(0, text.len())]);
             for re in e.regexes.iter().filter_map(LazyRegex::get) {
-                if let Some(group) = &e.def.group {
-                    for caps in re.captures_iter(text) {
-                        if let Some(m) = caps.get_group_by_name(group) {
-                            hits.push(Span::new(m.start, m.end));
+                for &(a, b) in &ranges {
+                    let input = regex_automata::Input::new(text).span(a..b);
+                    if let Some(group) = &e.def.group {
+                        for caps in re.captures_iter(input) {
+                            if let Some(m) = caps.get_group_by_name(group) {
+                                hits.push(Span::new(m.start, m.end));
+                            }
                         }
+                    } else {
+                        hits.extend(re.find_iter(input).map(|m| Span::new(m.start(), m.end())));
                     }
-                } else {
-                    hits.extend(re.find_iter(text).map(|m| Span::new(m.start(), m.end())));
                 }
             }
             hits.sort();
@@ -229,6 +260,16 @@ impl CompiledPatterns {
 }
 
 impl CompiledPatterns {
+    /// Mark, by keyword id, the entries whose matches all hold one of their keywords within a
+    /// bounded reach (see [`super::windows`]): the engine then locates their keywords.
+    pub fn locatable(&self, out: &mut [bool]) {
+        for e in &self.entries {
+            if let Some(slot) = out.get_mut(e.keyword_id) {
+                *slot = e.reach().is_some();
+            }
+        }
+    }
+
     /// Each entry's keywords, by keyword id, for the engine's one pass over a document.
     pub fn keyword_lists(&self) -> impl Iterator<Item = (usize, &[String])> {
         self.entries.iter().map(|e| (e.keyword_id, e.def.keywords.as_slice()))

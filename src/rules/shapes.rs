@@ -48,6 +48,9 @@ pub struct Context<'d, 'a> {
     /// Per `pattern` keyword id, from the engine's pass over the document: does one of the
     /// entry's keywords occur? (An id past the end counts as present.)
     pub keywords: &'d [bool],
+    /// Per `pattern` keyword id, where the keywords occur, when the engine located them (see
+    /// [`super::windows`]).
+    pub keyword_at: &'d [Option<Vec<(u32, u32)>>],
     stats: OnceLock<TextStats>,
     labels: OnceLock<LabelLines>,
 }
@@ -78,6 +81,7 @@ impl<'d, 'a> Context<'d, 'a> {
             kind,
             audience,
             keywords: &[],
+            keyword_at: &[],
             stats: OnceLock::new(),
             labels: OnceLock::new(),
         }
@@ -219,6 +223,14 @@ impl CompiledShape {
     /// Will checking for `audience` compute the document's reading statistics?
     pub fn needs_stats(&self, audience: Audience) -> bool {
         matches!(self, CompiledShape::Metric(m) if m.needs_stats(audience))
+    }
+
+    /// Mark, by keyword id, the `pattern` entries whose matches can be searched for around
+    /// their keywords only (see [`super::windows`]).
+    pub fn locatable(&self, out: &mut [bool]) {
+        if let CompiledShape::Pattern(p) = self {
+            p.locatable(out);
+        }
     }
 
     /// Every lazily compiled regex of the shape.
