@@ -33,42 +33,49 @@ out = os.path.join(tmp, "out.txt")
 hyperfine = shutil.which("hyperfine")
 gnu_time = "/usr/bin/time" if os.path.exists("/usr/bin/time") else None
 
-def median_wall(cmd, runs, warmup=1):
-    """Median wall seconds of a shell command, whole process."""
+def median_wall(cmd, runs, stdin=None, warmup=1):
+    """Median wall seconds of a command (no shell syntax in it), whole process, its output
+    written to `out`. With `stdin`, the command reads that file (through bash, whose start-up
+    hyperfine measures and subtracts)."""
     if hyperfine:
         j = os.path.join(tmp, "hf.json")
-        subprocess.run([hyperfine, "-N" if "<" not in cmd and "|" not in cmd else "-S", *( [] if "<" not in cmd and "|" not in cmd else ["bash"]),
-                        "--warmup", str(warmup), "--runs", str(runs), "-i", "--export-json", j, "--style", "none", cmd],
+        how = ["-S", "bash", f"{cmd} < {stdin}"] if stdin else ["-N", cmd]
+        subprocess.run([hyperfine, "--output", out, "--warmup", str(warmup), "--runs", str(runs), "-i",
+                        "--export-json", j, "--style", "none", *how],
                        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         return json.load(open(j))["results"][0]["median"]
     times = []
     for i in range(runs + warmup):
-        t = time.perf_counter()
-        subprocess.run(cmd, shell=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        if i >= warmup:
-            times.append(time.perf_counter() - t)
+        with open(out, "w") as o, open(stdin or os.devnull) as inp:
+            t = time.perf_counter()
+            subprocess.run(cmd.split(), stdin=inp, stdout=o, stderr=subprocess.DEVNULL)
+            if i >= warmup:
+                times.append(time.perf_counter() - t)
     return statistics.median(times)
 
-def peak_rss_mb(cmd):
+def peak_rss_mb(cmd, stdin=None):
     if not gnu_time:
         return float("nan")
-    r = subprocess.run([gnu_time, "-f", "%M", "bash", "-c", cmd], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    shell = f"{cmd} < {stdin} > {out}" if stdin else f"{cmd} > {out}"
+    r = subprocess.run([gnu_time, "-f", "%M", "bash", "-c", shell], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     return int(r.stderr.strip().splitlines()[-1]) / 1024
 
-corpus_cmd = lambda threads: f"xargs -0 -s 2000000 -a {tmp}/corpus.list0 {bin_} check --threads {threads} > {out}"
+# Commands are plain argument lists (hyperfine -N runs them without a shell), so no shell
+# syntax: output goes to `out` through hyperfine's --output, stdin through the fourth field.
+corpus_cmd = lambda threads: f"xargs -0 -s 2000000 -a {tmp}/corpus.list0 {bin_} check --threads {threads}"
 cpus = os.cpu_count() or 1
 rows = [
-    ("corpus (3188 files)", corpus_bytes, corpus_cmd(cpus)),
-    ("corpus, --threads 1", corpus_bytes, corpus_cmd(1)),
-    ("2 KB reply via stdin", os.path.getsize(f"{bench}/inputs/reply-2k.txt"), f"{bin_} check < {bench}/inputs/reply-2k.txt > {out}"),
-    ("100 KB article", os.path.getsize(f"{bench}/inputs/article-100k.md"), f"{bin_} check {bench}/inputs/article-100k.md > {out}"),
-    ("10 MB single file", os.path.getsize(big), f"{bin_} check {big} > {out}"),
+    ("corpus (3188 files)", corpus_bytes, corpus_cmd(cpus), None),
+    ("corpus, --threads 1", corpus_bytes, corpus_cmd(1), None),
+    ("2 KB reply via stdin", os.path.getsize(f"{bench}/inputs/reply-2k.txt"), f"{bin_} check", f"{bench}/inputs/reply-2k.txt"),
+    ("100 KB article", os.path.getsize(f"{bench}/inputs/article-100k.md"), f"{bin_} check {bench}/inputs/article-100k.md", None),
+    ("10 MB single file", os.path.getsize(big), f"{bin_} check {big}", None),
 ]
 print(f"ticketlint benchmark: {os.uname().machine}, {cpus} CPUs, median of {runs} runs, {'hyperfine' if hyperfine else 'python timer'}")
 print(f"{'input':<24} {'size':>9} {'median':>10} {'MB/s':>8} {'peak RSS':>9}")
-for name, size, cmd in rows:
+for name, size, cmd, stdin in rows:
     n = runs * 3 if size < 200_000 else runs
-    wall = median_wall(cmd, n)
-    rss = peak_rss_mb(cmd)
+    wall = median_wall(cmd, n, stdin)
+    rss = peak_rss_mb(cmd, stdin)
     print(f"{name:<24} {size/1e6:>7.2f}MB {wall*1000:>8.1f}ms {size/1e6/wall:>8.1f} {rss:>7.1f}MB")
 PY
