@@ -39,13 +39,19 @@ fn collect(v: &toml::Value, under_pattern_key: bool, out: &mut Vec<String>) {
 }
 
 fn main() {
-    // The executable is linked as a position-dependent executable on x86-64 Linux: a PIE has to be
-    // relocated at every start (the tables above alone are thousands of pointers), and those
-    // relocations were a fifth of the page faults of checking a 2 KB draft. Only the `ticketlint`
-    // binary is affected; the library, tests and proc macros are built as usual.
-    let target_os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
-    let target_arch = std::env::var("CARGO_CFG_TARGET_ARCH").unwrap_or_default();
-    if target_os == "linux" && target_arch == "x86_64" {
+    // The executable is linked as a position-dependent executable on x86-64 Linux with glibc: a PIE
+    // has to be relocated at every start (the tables above alone are thousands of pointers), and
+    // those relocations were a fifth of the page faults of checking a 2 KB draft. Only the
+    // `ticketlint` binary is affected; the library, tests and proc macros are built as usual.
+    // musl targets (static-pie by default) are left alone, and TICKETLINT_PIE=1 keeps a PIE (for a
+    // sanitizer build, or a linker that is not a cc-style driver).
+    println!("cargo:rerun-if-env-changed=TICKETLINT_PIE");
+    let target = |key: &str| std::env::var(key).unwrap_or_default();
+    if target("CARGO_CFG_TARGET_OS") == "linux"
+        && target("CARGO_CFG_TARGET_ARCH") == "x86_64"
+        && target("CARGO_CFG_TARGET_ENV") == "gnu"
+        && std::env::var_os("TICKETLINT_PIE").is_none_or(|v| v.is_empty() || v == "0")
+    {
         println!("cargo:rustc-link-arg-bins=-no-pie");
     }
     let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");

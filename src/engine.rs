@@ -149,15 +149,14 @@ pub const PARALLEL_DOC_BYTES: usize = 3 * 1024;
 /// article 79M -> 84M and 50 KB 173M -> 176M.
 pub const WINDOW_DOC_BYTES: usize = 128 * 1024;
 
+/// Tests turn keyword windows off to compare with a search of the whole text (on every thread;
+/// the results are the same either way, so other tests running meanwhile are not affected).
 #[cfg(test)]
-thread_local! {
-    /// Tests turn keyword windows off to compare with a search of the whole text.
-    static NO_WINDOWS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
+static NO_WINDOWS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 fn windows_allowed() -> bool {
     #[cfg(test)]
-    if NO_WINDOWS.with(std::cell::Cell::get) {
+    if NO_WINDOWS.load(std::sync::atomic::Ordering::SeqCst) {
         return false;
     }
     true
@@ -576,9 +575,10 @@ impl Engine {
             // every rule). 10 MB: 21 ms of 53 ms of scan.
             let every = vec![true; self.rules.len()];
             let (scan, keywords) = std::thread::scope(|scope| {
-                let keywords = scope.spawn(|| self.locate_keywords(doc, &every));
+                let keywords = scope.spawn(|| crate::error::on_helper(|| self.locate_keywords(doc, &every)));
                 let scan = self.scan(doc);
-                (scan, keywords.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                let keywords = keywords.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+                (scan, keywords.unwrap_or_else(|p| std::panic::resume_unwind(p)))
             });
             let kind = kind.unwrap_or_else(|| self.detect_from(doc, &scan));
             return (
@@ -783,16 +783,30 @@ impl Engine {
     /// where the keywords are for the entries that can search around them only (see
     /// `rules::windows`): worth it in a long document (on the bench corpus, files of 5 KB on
     /// average, it saved nothing: their regexes skip most text already).
+    ///
+    /// Presence is decided on the original text (as for a short document); an entry's keywords
+    /// are located in the text it searches: the original for `raw` entries, else the prose,
+    /// where masking can make a keyword that the original lacks ("of*course*" reads "of course").
     fn locate_keywords(&self, doc: &Document, active: &[bool]) -> Located {
-        let mut locate = vec![false; self.keywords.owners()];
+        let mut raw = vec![false; self.keywords.owners()];
+        let mut prose = vec![false; self.keywords.owners()];
         if doc.text.len() >= WINDOW_DOC_BYTES && windows_allowed() {
             for (r, _) in self.rules.iter().zip(active).filter(|(_, a)| **a) {
                 if let Some(shape) = &r.shape {
-                    shape.locatable(&mut locate);
+                    shape.locatable(&mut raw, &mut prose);
                 }
             }
         }
-        self.keywords.locate(doc.text, &locate)
+        let mut found = self.keywords.locate(doc.text, &raw);
+        if prose.iter().any(|&p| p) {
+            let in_prose = self.keywords.locate(&doc.masked, &prose);
+            for (o, at) in in_prose.at.into_iter().enumerate() {
+                if prose[o] {
+                    found.at[o] = at;
+                }
+            }
+        }
+        found
     }
 
     /// The rules of one big document on `threads` threads: the term and `require` rules are
@@ -831,11 +845,14 @@ impl Engine {
             }
         };
         let mut done = std::thread::scope(|scope| {
-            let helpers: Vec<_> = (1..threads.min(shaped.len() + 1)).map(|_| scope.spawn(work)).collect();
+            let helpers: Vec<_> = (1..threads.min(shaped.len() + 1))
+                .map(|_| scope.spawn(|| crate::error::on_helper(work)))
+                .collect();
             let mut done = work();
             for h in helpers {
                 // A panic on a helper is this document's panic (reported by the caller).
-                done.extend(h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+                let found = h.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+                done.extend(found.unwrap_or_else(|p| std::panic::resume_unwind(p)));
             }
             done
         });
@@ -1098,9 +1115,9 @@ mod tests {
         for kind in [Kind::Reply, Kind::Incident, Kind::Kb, Kind::Handoff, Kind::Change] {
             for audience in [Audience::EndUser, Audience::Technical] {
                 let windowed = engine.check(&doc, kind, audience);
-                NO_WINDOWS.with(|w| w.set(true));
+                NO_WINDOWS.store(true, std::sync::atomic::Ordering::SeqCst);
                 let whole = engine.check(&doc, kind, audience);
-                NO_WINDOWS.with(|w| w.set(false));
+                NO_WINDOWS.store(false, std::sync::atomic::Ordering::SeqCst);
                 let patterned = whole
                     .iter()
                     .filter(|d| {
@@ -1117,6 +1134,32 @@ mod tests {
                 assert_eq!(format!("{windowed:?}"), format!("{whole:?}"), "{kind:?}/{audience:?}");
             }
         }
+    }
+
+    /// Masking can make a keyword the original text lacks: "of\\*course\\*" in Markdown reads
+    /// "of course" in the prose the entry searches, so that is where its keywords are located.
+    #[test]
+    fn keywords_made_by_masking_are_located_in_the_prose() {
+        use super::{NO_WINDOWS, WINDOW_DOC_BYTES};
+        use crate::document::{Document, InputFormat};
+        use crate::profile::{Audience, Kind};
+        let engine = Engine::builtin().expect("built-in packs compile");
+        let mut text = String::from("Well, of course you can reset it yourself.\n\n");
+        text.push_str(&"A plain paragraph about printers and queues.\n\n".repeat(WINDOW_DOC_BYTES / 40));
+        text.push_str("Well, of*course* you can reset it yourself.\n");
+        let doc = Document::parse(&text, InputFormat::Markdown);
+        let windowed = engine.check(&doc, Kind::Reply, Audience::EndUser);
+        NO_WINDOWS.store(true, std::sync::atomic::Ordering::SeqCst);
+        let whole = engine.check(&doc, Kind::Reply, Audience::EndUser);
+        NO_WINDOWS.store(false, std::sync::atomic::Ordering::SeqCst);
+        let late = text.rfind("of*course").unwrap();
+        assert!(
+            whole
+                .iter()
+                .any(|d| d.rule == "condescending-tone" && d.span.start >= late),
+            "{whole:?}"
+        );
+        assert_eq!(format!("{windowed:?}"), format!("{whole:?}"));
     }
 
     /// A document long enough for the keyword pass to run beside the scan and locate the

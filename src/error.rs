@@ -203,9 +203,41 @@ pub fn catch_panic<T>(path: &std::path::Path, f: impl FnOnce() -> T) -> Result<T
     })
 }
 
+/// Run `f`, part of one input's check, on a helper thread: a panic is caught here with the message
+/// the hook gives it (location included) and comes back as the payload for the waiting thread to
+/// re-raise (`std::panic::resume_unwind`), where [`catch_panic`] names the input. Without this the
+/// hook, which knows nothing of the input on a helper thread, would print a line of its own.
+pub fn on_helper<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
+    let was = GUARDED.with(|g| g.replace(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    GUARDED.with(|g| g.set(was));
+    result.map_err(|payload| match CAUGHT.with(|c| c.borrow_mut().take()) {
+        Some(message) => Box::new(message) as Box<dyn std::any::Any + Send>,
+        None => payload,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_panic_on_a_helper_thread_is_the_inputs_error() {
+        let err = catch_panic(std::path::Path::new("c.txt"), || -> u8 {
+            let joined = std::thread::scope(|s| s.spawn(|| on_helper(|| -> u8 { panic!("helper boom") })).join());
+            joined
+                .unwrap_or_else(|p| std::panic::resume_unwind(p))
+                .unwrap_or_else(|p| std::panic::resume_unwind(p))
+        })
+        .unwrap_err();
+        let text = err.render();
+        assert!(
+            text.starts_with("error: internal error while checking c.txt: helper boom"),
+            "{text}"
+        );
+        // No panic: the value comes back.
+        assert_eq!(on_helper(|| 7).unwrap(), 7);
+    }
 
     #[test]
     fn io_errors_lose_the_os_error_number() {

@@ -261,9 +261,11 @@ impl CompiledPatterns {
 
 impl CompiledPatterns {
     /// Mark, by keyword id, the entries whose matches all hold one of their keywords within a
-    /// bounded reach (see [`super::windows`]): the engine then locates their keywords.
-    pub fn locatable(&self, out: &mut [bool]) {
+    /// bounded reach (see [`super::windows`]): the engine then locates their keywords, in the
+    /// text the entry searches (`raw`: the original; `prose`: the masked prose).
+    pub fn locatable(&self, raw: &mut [bool], prose: &mut [bool]) {
         for e in &self.entries {
+            let out = if e.def.raw { &mut *raw } else { &mut *prose };
             if let Some(slot) = out.get_mut(e.keyword_id) {
                 *slot = e.reach().is_some();
             }

@@ -226,10 +226,11 @@ impl CompiledShape {
     }
 
     /// Mark, by keyword id, the `pattern` entries whose matches can be searched for around
-    /// their keywords only (see [`super::windows`]).
-    pub fn locatable(&self, out: &mut [bool]) {
+    /// their keywords only (see [`super::windows`]): in `raw` those that search the original
+    /// text, in `prose` those that search the prose.
+    pub fn locatable(&self, raw: &mut [bool], prose: &mut [bool]) {
         if let CompiledShape::Pattern(p) = self {
-            p.locatable(out);
+            p.locatable(raw, prose);
         }
     }
 
