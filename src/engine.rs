@@ -154,6 +154,11 @@ pub const WINDOW_DOC_BYTES: usize = 128 * 1024;
 #[cfg(test)]
 static NO_WINDOWS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
+/// Held by the tests that switch windows off, so that one does not switch them back on while
+/// the other compares.
+#[cfg(test)]
+static NO_WINDOWS_TESTS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 fn windows_allowed() -> bool {
     #[cfg(test)]
     if NO_WINDOWS.load(std::sync::atomic::Ordering::SeqCst) {
@@ -1114,6 +1119,7 @@ mod tests {
         let doc = Document::parse(&text, InputFormat::Text);
         for kind in [Kind::Reply, Kind::Incident, Kind::Kb, Kind::Handoff, Kind::Change] {
             for audience in [Audience::EndUser, Audience::Technical] {
+                let _one_at_a_time = super::NO_WINDOWS_TESTS.lock().unwrap_or_else(|e| e.into_inner());
                 let windowed = engine.check(&doc, kind, audience);
                 NO_WINDOWS.store(true, std::sync::atomic::Ordering::SeqCst);
                 let whole = engine.check(&doc, kind, audience);
@@ -1148,6 +1154,7 @@ mod tests {
         text.push_str(&"A plain paragraph about printers and queues.\n\n".repeat(WINDOW_DOC_BYTES / 40));
         text.push_str("Well, of*course* you can reset it yourself.\n");
         let doc = Document::parse(&text, InputFormat::Markdown);
+        let _one_at_a_time = super::NO_WINDOWS_TESTS.lock().unwrap_or_else(|e| e.into_inner());
         let windowed = engine.check(&doc, Kind::Reply, Audience::EndUser);
         NO_WINDOWS.store(true, std::sync::atomic::Ordering::SeqCst);
         let whole = engine.check(&doc, Kind::Reply, Audience::EndUser);
