@@ -108,7 +108,8 @@ pub struct CheckArgs {
     /// Never run these rules (comma-separated ids); added to the config's `ignore`.
     #[arg(long, value_delimiter = ',')]
     pub ignore: Vec<String>,
-    /// Worker threads (default: the number of CPUs).
+    /// Worker threads (default: the number of CPUs). Files are checked in parallel; a single
+    /// input of 3 KiB or more has its rules checked in parallel instead.
     #[arg(long)]
     pub threads: Option<usize>,
     /// Report each inline `ticketlint-disable` directive that suppressed nothing (`unused-disable`).
