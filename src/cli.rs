@@ -109,7 +109,8 @@ pub struct CheckArgs {
     #[arg(long, value_delimiter = ',')]
     pub ignore: Vec<String>,
     /// Worker threads (default: the number of CPUs). Files are checked in parallel; a single
-    /// input of 3 KiB or more has its rules checked in parallel instead.
+    /// input of 3 KiB or more (or a draft whose rules compile many patterns, such as an incident
+    /// update) has its rules checked in parallel instead.
     #[arg(long)]
     pub threads: Option<usize>,
     /// Report each inline `ticketlint-disable` directive that suppressed nothing (`unused-disable`).

@@ -256,7 +256,6 @@ impl LazyRegex {
     }
 
     /// Has the regex been compiled (or found too big) yet?
-    #[cfg(test)]
     pub fn is_compiled(&self) -> bool {
         self.compiled.get().is_some()
     }
