@@ -580,25 +580,21 @@ impl Engine {
         audience: Audience,
         threads: usize,
     ) -> (Kind, Vec<Diagnostic>) {
-        if threads > 1 && doc.text.len() >= WINDOW_DOC_BYTES {
+        let (scan, keywords) = if threads > 1 && doc.text.len() >= WINDOW_DOC_BYTES {
             // A long document: the keyword pass beside the scan (before the kind is known: for
             // every rule). 10 MB: 21 ms of 53 ms of scan.
             let every = vec![true; self.rules.len()];
-            let (scan, keywords) = std::thread::scope(|scope| {
+            std::thread::scope(|scope| {
                 let keywords = scope.spawn(|| crate::error::on_helper(|| self.locate_keywords(doc, &every)));
                 let scan = self.scan(doc);
                 let keywords = keywords.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
-                (scan, keywords.unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            });
-            let kind = kind.unwrap_or_else(|| self.detect_from(doc, &scan));
-            return (
-                kind,
-                self.check_scanned(doc, scan, kind, audience, threads, Some(keywords)),
-            );
-        }
-        let scan = self.scan(doc);
+                (scan, Some(keywords.unwrap_or_else(|p| std::panic::resume_unwind(p))))
+            })
+        } else {
+            (self.scan(doc), None)
+        };
         let kind = kind.unwrap_or_else(|| self.detect_from(doc, &scan));
-        (kind, self.check_scanned(doc, scan, kind, audience, threads, None))
+        (kind, self.check_scanned(doc, scan, kind, audience, threads, keywords))
     }
 
     /// The one pass over the masked text: the phrase index walks the words of its

@@ -211,15 +211,16 @@ impl CompiledPatterns {
             let mut hits: Vec<Span> = Vec::new();
             // Around the keywords when the engine located them and the entry allows it (the
             // same matches as a search of the whole text), unless they cover half of it anyway.
-            let ranges = cx
+            let windowed = cx
                 .keyword_at
                 .get(e.keyword_id)
                 .and_then(Option::as_ref)
                 .and_then(|at| e.reach().map(|r| windows::windows(text, at, r)))
-                .filter(|w| w.iter().map(|(a, b)| b - a).sum::<usize>() < text.len() / 2)
-                .unwrap_or_else(|| vec![(0, text.len())]);
+                .filter(|w| w.iter().map(|(a, b)| b - a).sum::<usize>() < text.len() / 2);
+            let whole = [(0, text.len())];
+            let ranges: &[(usize, usize)] = windowed.as_deref().unwrap_or(&whole);
             for re in e.regexes.iter().filter_map(LazyRegex::get) {
-                for &(a, b) in &ranges {
+                for &(a, b) in ranges {
                     let input = regex_automata::Input::new(text).span(a..b);
                     if let Some(group) = &e.def.group {
                         for caps in re.captures_iter(input) {

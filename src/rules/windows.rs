@@ -71,7 +71,7 @@ pub fn reach(pattern: &str, multi_line: bool, case_insensitive: bool, keywords: 
 /// case-insensitively? `false` when unsure.
 fn requires(hir: &Hir, keywords: &[String]) -> bool {
     match hir.kind() {
-        HirKind::Literal(lit) => contains_keyword(&lowered(&lit.0), keywords),
+        HirKind::Literal(lit) => contains_keyword(&lit.0.to_ascii_lowercase(), keywords),
         HirKind::Capture(c) => requires(&c.sub, keywords),
         HirKind::Repetition(r) => r.min >= 1 && requires(&r.sub, keywords),
         HirKind::Alternation(alts) => alts.iter().all(|h| requires(h, keywords)),
@@ -84,7 +84,7 @@ fn requires(hir: &Hir, keywords: &[String]) -> bool {
             let mut run: Vec<u8> = Vec::new();
             for h in parts {
                 match h.kind() {
-                    HirKind::Literal(lit) => run.extend(lowered(&lit.0)),
+                    HirKind::Literal(lit) => run.extend(lit.0.to_ascii_lowercase()),
                     HirKind::Look(_) => {}
                     HirKind::Class(c) if one_ascii_char(c).is_some() => run.extend(one_ascii_char(c)),
                     _ => {
@@ -101,10 +101,6 @@ fn requires(hir: &Hir, keywords: &[String]) -> bool {
     }
 }
 
-fn lowered(bytes: &[u8]) -> Vec<u8> {
-    bytes.to_ascii_lowercase()
-}
-
 fn contains_keyword(run: &[u8], keywords: &[String]) -> bool {
     keywords.iter().any(|k| run.windows(k.len()).any(|w| w == k.as_bytes()))
 }
@@ -112,26 +108,16 @@ fn contains_keyword(run: &[u8], keywords: &[String]) -> bool {
 /// The ASCII character (lowercased) a class matches, when it matches exactly one, or exactly
 /// one letter in its two cases.
 fn one_ascii_char(class: &Class) -> Option<u8> {
+    let ranges: Vec<(u32, u32)> = match class {
+        Class::Unicode(c) => c.iter().map(|r| (u32::from(r.start()), u32::from(r.end()))).collect(),
+        Class::Bytes(c) => c.iter().map(|r| (u32::from(r.start()), u32::from(r.end()))).collect(),
+    };
     let mut chars: Vec<u32> = Vec::new();
-    match class {
-        Class::Unicode(c) => {
-            for r in c.iter() {
-                let (a, b) = (u32::from(r.start()), u32::from(r.end()));
-                if b - a > 1 || chars.len() > 2 {
-                    return None;
-                }
-                chars.extend(a..=b);
-            }
+    for (a, b) in ranges {
+        if b - a > 1 || chars.len() > 2 {
+            return None;
         }
-        Class::Bytes(c) => {
-            for r in c.iter() {
-                let (a, b) = (u32::from(r.start()), u32::from(r.end()));
-                if b - a > 1 || chars.len() > 2 {
-                    return None;
-                }
-                chars.extend(a..=b);
-            }
-        }
+        chars.extend(a..=b);
     }
     let ascii = |c: u32| u8::try_from(c).ok().filter(u8::is_ascii);
     match chars[..] {
