@@ -345,6 +345,10 @@ fn check(args: CheckArgs) -> Result<i32, Error> {
     let input_bytes: u64 = sizes.iter().sum();
     // Literal prefilters pay for their compile time from about a megabyte of input on.
     crate::rules::require::set_prefilters(input_bytes >= crate::rules::require::PREFILTER_WORKLOAD);
+    if input_bytes < crate::rules::require::PREFILTER_WORKLOAD {
+        // A draft's run is mostly start-up, and a third of that was page faults (see `heap`).
+        crate::heap::prepare_small_run();
+    }
     // Resolve each job's config (and compile its engine) up front: config errors stop the run.
     let mut loaded = Vec::with_capacity(jobs.len());
     for job in &jobs {

@@ -12,6 +12,7 @@ pub mod emit;
 pub mod engine;
 pub mod error;
 pub mod fix;
+pub mod heap;
 pub mod lsp;
 pub mod profile;
 pub mod readability;

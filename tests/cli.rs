@@ -450,3 +450,47 @@ fn one_big_file_on_two_threads_matches_one_thread() {
     assert_eq!(one, run("2"));
     assert_eq!(one, run("3"));
 }
+
+/// A small run grows its heap in huge pages (`heap::prepare_small_run`, Linux with glibc);
+/// `TICKETLINT_HUGEPAGES=0` leaves the heap alone. Where the allocator's memory lies never
+/// changes a finding: the same output either way, on stdin and on a file, and on two threads
+/// (an incident draft's rules compile enough regexes to be checked in parallel).
+#[test]
+fn small_run_output_does_not_depend_on_the_heap_set_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let incident = "Investigating: the mail gateway failed after a certificate expired at 09:10 UTC.\n\n\
+                    As I already told you, this is user error!! Mistakes were made and the server was \
+                    rebooted. The DNS and SMTP relay are fine. Obviously we will fix it ASAP.\n";
+    let file = dir.path().join("incident.txt");
+    fs::write(&file, incident).unwrap();
+    let run = |hugepages: Option<&str>, stdin: bool, threads: &str| {
+        let mut cmd = tl();
+        cmd.args(["check", "--format", "jsonl", "--threads", threads]);
+        match hugepages {
+            Some(v) => cmd.env("TICKETLINT_HUGEPAGES", v),
+            None => cmd.env_remove("TICKETLINT_HUGEPAGES"),
+        };
+        if stdin {
+            cmd.arg("-").write_stdin(incident);
+        } else {
+            cmd.arg(&file);
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    for stdin in [true, false] {
+        for threads in ["1", "2"] {
+            let plain = run(Some("0"), stdin, threads);
+            for rule in [
+                "blame-language",
+                "unexplained-jargon",
+                "exclamation-overuse",
+                "vague-time",
+            ] {
+                assert!(plain.contains(&format!("\"rule\":\"{rule}\"")), "{rule}: {plain}");
+            }
+            assert_eq!(plain, run(None, stdin, threads), "stdin {stdin}, {threads} threads");
+        }
+    }
+}
