@@ -310,7 +310,11 @@ pub fn ordered<T: Send, E>(
     let lock = || gate.lock().unwrap_or_else(|p| p.into_inner());
     std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::channel::<(usize, T)>();
-        for _ in 0..threads.min(n) {
+        // The calling thread is one of the `threads`: it checks inputs too, between handing
+        // results to `sink`. (With a thread of its own waiting on the results, every input woke it
+        // and put it between the workers on the cores: on the bench corpus, 2 threads, 7,700
+        // context switches and 15% more CPU time than one thread.)
+        for _ in 1..threads.min(n) {
             let tx = tx.clone();
             let (next, work, gate, moved, may_start) = (&next, &work, &gate, &moved, &may_start);
             scope.spawn(move || {
@@ -346,13 +350,37 @@ pub fn ordered<T: Send, E>(
         let _stop = StopOnDrop(&gate, &moved);
         let mut pending = std::collections::BTreeMap::new();
         let mut want = 0;
-        for (i, t) in rx {
-            pending.insert(i, t);
-            while let Some(t) = pending.remove(&want) {
+        while want < n {
+            while let Ok((i, t)) = rx.try_recv() {
+                pending.insert(i, t);
+            }
+            if let Some(t) = pending.remove(&want) {
                 sink(t)?;
                 want += 1;
                 lock().0 = want;
                 moved.notify_all();
+                continue;
+            }
+            // Nothing to hand on: check the next input here if the window allows it, else wait
+            // for a worker's result.
+            let i = next.load(Ordering::Relaxed);
+            if i < n && may_start(i, want) {
+                // Lost to a worker: look again.
+                if next
+                    .compare_exchange(i, i + 1, Ordering::Relaxed, Ordering::Relaxed)
+                    .is_ok()
+                {
+                    pending.insert(i, work(i));
+                }
+                continue;
+            }
+            match rx.recv() {
+                Ok((i, t)) => {
+                    pending.insert(i, t);
+                }
+                // Every worker is gone and `want` is not here: it was being checked by the
+                // worker that stopped (cannot happen unless `work` panicked there).
+                Err(_) => break,
             }
         }
         Ok(())
@@ -408,6 +436,35 @@ mod tests {
         // ...but 10 MB inputs stay within it, and so do inputs of unknown size.
         assert!(most_ahead(100, 2, &[10 << 20; 100]) <= 4);
         assert!(most_ahead(100, 2, &[]) <= 4);
+    }
+
+    /// `threads` threads in all: the calling thread is one of them (no thread of its own just
+    /// waiting for results), and the order is kept.
+    #[test]
+    fn ordered_checks_on_the_calling_thread_too() {
+        let caller = std::thread::current().id();
+        let ids = std::sync::Mutex::new(std::collections::HashSet::new());
+        let mut sunk = Vec::new();
+        ordered(
+            400,
+            2,
+            &[1024; 400],
+            |i| {
+                ids.lock().unwrap().insert(std::thread::current().id());
+                // Long enough that both threads get inputs.
+                std::thread::sleep(Duration::from_micros(200));
+                i
+            },
+            |i| -> Result<(), ()> {
+                sunk.push(i);
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert_eq!(sunk, (0..400).collect::<Vec<_>>());
+        let ids = ids.into_inner().unwrap();
+        assert_eq!(ids.len(), 2, "{ids:?}");
+        assert!(ids.contains(&caller));
     }
 
     #[test]
