@@ -877,12 +877,7 @@ impl Engine {
         };
         let mut done = std::thread::scope(|scope| {
             let helpers: Vec<_> = (1..threads.min(shaped.len() + 1))
-                .map(|_| {
-                    scope.spawn(|| {
-                        crate::heap::prepare_thread();
-                        crate::error::on_helper(work)
-                    })
-                })
+                .map(|_| scope.spawn(|| crate::error::on_helper(work)))
                 .collect();
             let mut done = work();
             for h in helpers {

@@ -6,10 +6,11 @@
 //! `perf record -e page-faults`). [`prepare_small_run`] makes the heap grow once by
 //! [`REGION`] bytes, 2 MiB aligned, and asks the kernel for transparent huge pages there
 //! (`madvise(MADV_HUGEPAGE)`; the default THP mode, `madvise`, honours it), so that a few faults
-//! map what 600 did; [`prepare_thread`] does the same for the arena of a helper thread that
-//! checks a draft's rules beside the main one. Measured with the same binary, this off and on
-//! (alternating runs, medians): the 2 KB draft 820 -> 224 page faults, 8.4 -> 6.5 ms; a 230-byte
-//! incident draft (two threads) 1527 -> 256 faults, 15.8 -> 13.6 ms.
+//! map what 600 did. Measured with the same binary, this off and on (alternating runs, medians):
+//! the 2 KB draft 820 -> 224 page faults, 8.4 -> 6.5 ms. Only the main thread's heap: the arena of
+//! a helper thread is left alone (making its first heap large enough for huge pages meant a larger
+//! `M_TOP_PAD` for the whole run, which made small runs abort under a data-size limit where they
+//! used to run).
 //!
 //! It is only for runs whose input is small (the CLI calls it below
 //! [`crate::rules::require::PREFILTER_WORKLOAD`]): a many-file run spends its memory in the worker
@@ -27,47 +28,48 @@ const HUGE: usize = 2 << 20;
 
 /// Grow the heap of this (main) thread's arena by [`REGION`] and mark its 2 MiB-aligned part for
 /// huge pages. Returns that part, `(start, len)`, or `None` when nothing was marked: another
-/// platform, `TICKETLINT_HUGEPAGES=0`, a heap that did not grow where expected (called from a
-/// thread with its own arena, `sbrk` refused), or a kernel without THP. Call it before the
-/// run's big allocations, from the main thread.
+/// platform, `TICKETLINT_HUGEPAGES=0`, a data-size limit (`ulimit -d`), a heap that did not grow
+/// where expected (called from a thread with its own arena, `sbrk` refused), or a kernel
+/// without THP. Call it before the run's big allocations, from the main thread.
 pub fn prepare_small_run() -> Option<(usize, usize)> {
     if std::env::var_os("TICKETLINT_HUGEPAGES").is_some_and(|v| v == "0") {
         return None;
     }
-    let region = imp::prepare();
-    SMALL_RUN.store(region.is_some(), std::sync::atomic::Ordering::Relaxed);
-    region
+    imp::prepare()
 }
 
-static SMALL_RUN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
-/// The same for a helper thread of a small run (one checking a draft's rules in parallel): its
-/// arena's first heap, created `REGION` bytes long by the padding [`prepare_small_run`] set,
-/// continues past its first 2 MiB in huge pages. Nothing unless [`prepare_small_run`] did
-/// something. Call it first thing in the thread.
-pub fn prepare_thread() -> Option<(usize, usize)> {
-    if !SMALL_RUN.load(std::sync::atomic::Ordering::Relaxed) {
-        return None;
-    }
-    imp::prepare_thread()
-}
-
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[cfg(all(target_os = "linux", target_env = "gnu", target_pointer_width = "64"))]
 mod imp {
     use super::{HUGE, REGION};
+
+    /// glibc's defaults (malloc/malloc.c, 64-bit): `DEFAULT_TOP_PAD`, `DEFAULT_MMAP_THRESHOLD_MIN`
+    /// and twice that for trimming. Setting the mmap threshold turns off its dynamic adjustment,
+    /// which only matters for a run that then goes on without huge pages.
+    const DEFAULT_TOP_PAD: libc::c_int = 128 << 10;
+    const DEFAULT_MMAP_THRESHOLD: libc::c_int = 128 << 10;
+    const DEFAULT_TRIM_THRESHOLD: libc::c_int = 256 << 10;
 
     pub fn prepare() -> Option<(usize, usize)> {
         // SAFETY: `mallopt`, `sbrk(0)` (reads the break), `malloc` and `free` are called as
         // glibc documents them; the only block kept is never read or written.
         unsafe {
-            // Big blocks from the heap rather than mappings of their own (each faulted in anew,
-            // and unmapped on free), and a freed top of the heap kept rather than trimmed.
-            libc::mallopt(libc::M_MMAP_THRESHOLD, 32 << 20);
-            libc::mallopt(libc::M_TRIM_THRESHOLD, 64 << 20);
+            // Growing the heap by REGION counts against a data-size limit (`ulimit -d`) even where
+            // it is never touched: under a limit, leave the heap alone.
+            let mut limit = libc::rlimit {
+                rlim_cur: 0,
+                rlim_max: 0,
+            };
+            if libc::getrlimit(libc::RLIMIT_DATA, &mut limit) != 0 || limit.rlim_cur != libc::RLIM_INFINITY {
+                return None;
+            }
             let old = libc::sbrk(0) as usize;
             if old == usize::MAX {
                 return None;
             }
+            // Big blocks from the heap rather than mappings of their own (each faulted in anew,
+            // and unmapped on free), and a freed top of the heap kept rather than trimmed.
+            libc::mallopt(libc::M_MMAP_THRESHOLD, 32 << 20);
+            libc::mallopt(libc::M_TRIM_THRESHOLD, 64 << 20);
             // The heap continues from `aligned` on, in huge pages; its free top below that goes
             // to a block that is never touched (address space only). Asking for more than the
             // top holds grows the heap, by REGION more with the padding; the block's end, where
@@ -77,60 +79,30 @@ mod imp {
             if aligned - old < 256 << 10 {
                 aligned += HUGE;
             }
-            // The padding stays: later growth comes REGION at a time too, and so does the first
-            // heap of a helper thread's arena (see `prepare_thread`).
             libc::mallopt(libc::M_TOP_PAD, REGION as libc::c_int);
             let filler = libc::malloc(aligned - old);
+            // glibc's default padding again: later growth (and a helper thread's arena) asks
+            // for no more than usual, which matters under a data-size limit.
+            libc::mallopt(libc::M_TOP_PAD, DEFAULT_TOP_PAD);
             let brk = libc::sbrk(0) as usize;
             let end = brk & !(HUGE - 1);
             if filler.is_null() || filler as usize > old || brk == usize::MAX || end < aligned + HUGE {
-                // Not the heap this expected (a thread with an arena of its own): give it back.
+                // Not the heap this expected (a thread with an arena of its own, a refused
+                // `brk`): give the block back and glibc's settings with it.
                 libc::free(filler);
+                libc::mallopt(libc::M_MMAP_THRESHOLD, DEFAULT_MMAP_THRESHOLD);
+                libc::mallopt(libc::M_TRIM_THRESHOLD, DEFAULT_TRIM_THRESHOLD);
                 return None;
             }
             (libc::madvise(aligned as *mut libc::c_void, end - aligned, libc::MADV_HUGEPAGE) == 0)
                 .then_some((aligned, end - aligned))
         }
     }
-
-    /// glibc's heaps for thread arenas are reserved `HEAP_MAX_SIZE` bytes at a time, aligned to
-    /// that size: 64 MiB on 64-bit targets.
-    const ARENA_HEAP: usize = 64 << 20;
-
-    pub fn prepare_thread() -> Option<(usize, usize)> {
-        // SAFETY: as in `prepare`; `probe` is freed, the filler is never touched.
-        unsafe {
-            let probe = libc::malloc(64);
-            let brk = libc::sbrk(0) as usize;
-            let p = probe as usize;
-            let base = p & !(ARENA_HEAP - 1);
-            let first_huge = base + HUGE;
-            // The main arena (shared with the main thread), or not the layout expected.
-            if probe.is_null() || brk == usize::MAX || p < brk || p + (256 << 10) > first_huge {
-                libc::free(probe);
-                return None;
-            }
-            // The rest of the arena's first 2 MiB (its header, the arena and what this thread
-            // allocated so far are in it) to a block never touched; allocations continue past it.
-            let filler = libc::malloc(first_huge - p - (64 << 10)) as usize;
-            libc::free(probe);
-            if filler == 0 || filler < p || filler >= first_huge {
-                libc::free(filler as *mut libc::c_void);
-                return None;
-            }
-            let len = REGION - HUGE;
-            (libc::madvise(first_huge as *mut libc::c_void, len, libc::MADV_HUGEPAGE) == 0).then_some((first_huge, len))
-        }
-    }
 }
 
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+#[cfg(not(all(target_os = "linux", target_env = "gnu", target_pointer_width = "64")))]
 mod imp {
     pub fn prepare() -> Option<(usize, usize)> {
-        None
-    }
-
-    pub fn prepare_thread() -> Option<(usize, usize)> {
         None
     }
 }

@@ -267,7 +267,8 @@ pub const AHEAD_MAX: usize = 256;
 /// How many bytes of input may be run ahead of the output beyond the first window.
 pub const AHEAD_BYTES: u64 = 16 << 20;
 
-/// Run `work(i)` for every `i` in `0..n` on `threads` workers and hand each result to `sink`
+/// Run `work(i)` for every `i` in `0..n` on `threads` threads (the calling one among them) and
+/// hand each result to `sink`
 /// in index order, as soon as it and all before it are done. A worker may always run up to
 /// `2 * threads` inputs ahead of the one `sink` waits for, and further (up to [`AHEAD_MAX`]
 /// inputs) while the inputs from that one to its own add up to at most [`AHEAD_BYTES`] by
@@ -318,6 +319,18 @@ pub fn ordered<T: Send, E>(
             let tx = tx.clone();
             let (next, work, gate, moved, may_start) = (&next, &work, &gate, &moved, &may_start);
             scope.spawn(move || {
+                // A panic in `work` here: tell the others to stop, so that the calling thread's
+                // wait for results ends (every sender gone) and the scope re-raises the panic.
+                struct StopIfPanicking<'a>(&'a Mutex<(usize, bool)>, &'a Condvar);
+                impl Drop for StopIfPanicking<'_> {
+                    fn drop(&mut self) {
+                        if std::thread::panicking() {
+                            self.0.lock().unwrap_or_else(|p| p.into_inner()).1 = true;
+                            self.1.notify_all();
+                        }
+                    }
+                }
+                let _stop = StopIfPanicking(gate, moved);
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     if i >= n {
@@ -361,10 +374,10 @@ pub fn ordered<T: Send, E>(
                 moved.notify_all();
                 continue;
             }
-            // Nothing to hand on: check the next input here if the window allows it, else wait
-            // for a worker's result.
+            // Nothing to hand on: check the next input here if the window allows it (and no
+            // worker has stopped the run), else wait for a worker's result.
             let i = next.load(Ordering::Relaxed);
-            if i < n && may_start(i, want) {
+            if i < n && may_start(i, want) && !lock().1 {
                 // Lost to a worker: look again.
                 if next
                     .compare_exchange(i, i + 1, Ordering::Relaxed, Ordering::Relaxed)
@@ -378,8 +391,8 @@ pub fn ordered<T: Send, E>(
                 Ok((i, t)) => {
                     pending.insert(i, t);
                 }
-                // Every worker is gone and `want` is not here: it was being checked by the
-                // worker that stopped (cannot happen unless `work` panicked there).
+                // Every worker is gone and `want` is not here: `work` panicked on the worker
+                // that had it (the others stopped; the scope re-raises the panic).
                 Err(_) => break,
             }
         }
@@ -465,6 +478,34 @@ mod tests {
         let ids = ids.into_inner().unwrap();
         assert_eq!(ids.len(), 2, "{ids:?}");
         assert!(ids.contains(&caller));
+    }
+
+    /// A panic in `work` on a worker, with another worker waiting for the window to move: the
+    /// run ends with the panic instead of waiting for a result that never comes.
+    #[test]
+    fn ordered_does_not_hang_when_work_panics_on_a_worker() {
+        let (done, finished) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let caller = std::thread::current().id();
+            let panicked = std::sync::atomic::AtomicBool::new(false);
+            let r = std::panic::catch_unwind(|| {
+                ordered(
+                    200,
+                    3,
+                    &[],
+                    |i| {
+                        // The first input a worker takes.
+                        let worker = std::thread::current().id() != caller;
+                        assert!(!worker || panicked.swap(true, Ordering::SeqCst), "work bug");
+                        std::thread::sleep(Duration::from_millis(1));
+                        i
+                    },
+                    |_| -> Result<(), ()> { Ok(()) },
+                )
+            });
+            let _ = done.send(r.is_err());
+        });
+        assert_eq!(finished.recv_timeout(Duration::from_secs(20)), Ok(true));
     }
 
     #[test]
