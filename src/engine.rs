@@ -1101,6 +1101,32 @@ mod tests {
     use super::Engine;
 
     #[test]
+    fn the_unicode_scan_is_exact_on_the_builtin_patterns() {
+        // `classes::needs_unicode` spares a doomed ASCII compile; on the built-in packs it must
+        // say exactly which patterns fail in ASCII mode (else a pattern would be compiled with
+        // Unicode classes that ASCII mode would have taken, or compiled twice).
+        let engine = Engine::builtin().expect("built-in packs compile");
+        let mut unicode = 0;
+        for re in engine.lazy_regexes() {
+            let (source, multi_line, case_insensitive) = re.parts();
+            let pattern = crate::rules::require::ascii_word_boundaries(source);
+            let ascii = regex_automata::meta::Builder::new()
+                .syntax(
+                    regex_automata::util::syntax::Config::new()
+                        .utf8(true)
+                        .unicode(false)
+                        .case_insensitive(case_insensitive)
+                        .multi_line(multi_line),
+                )
+                .build(&pattern);
+            let needs = crate::rules::classes::needs_unicode(&pattern);
+            assert_eq!(needs, ascii.is_err(), "{pattern}");
+            unicode += usize::from(needs);
+        }
+        assert!(unicode >= 10, "{unicode}");
+    }
+
+    #[test]
     fn precompile_compiles_every_regex() {
         let engine = Engine::builtin().expect("built-in packs compile");
         let all = engine.lazy_regexes();

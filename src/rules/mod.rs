@@ -1,6 +1,7 @@
 //! Rule packs: the TOML schema, the embedded built-in packs, and one module per rule SHAPE.
 //! Rules themselves are data in `rules/*.toml` at the repository root.
 
+pub mod classes;
 pub mod expand;
 pub mod glossary;
 pub mod keywords;

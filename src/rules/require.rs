@@ -131,7 +131,8 @@ pub fn input_from(hay: &str, start: usize) -> Input<'_> {
 /// Compile a pack pattern. ASCII-only mode is tried first: case folding then adds one variant per
 /// ASCII letter instead of Unicode's (k -> K, K-sign; s -> S, long s), which keeps the literal
 /// extraction of large case-insensitive alternations from exploding (a 5-10x cheaper compile).
-/// A pattern that needs Unicode (`\w`, `[^.]` on non-ASCII text) falls back to Unicode mode.
+/// A pattern with classes that need Unicode (`[^.]`, `\W`, `.`) keeps ASCII literals and has
+/// only its classes in Unicode mode (`rules::classes`); whole Unicode mode is the last resort.
 ///
 /// Compiled regexes are kept for the process: the packs hold the same pattern in several rules
 /// (`impact-not-first` uses `missing-impact`'s cues, for one), and each is compiled once. A clone
@@ -195,7 +196,13 @@ fn compile_uncached(
             .build(pattern)
             .map_err(Box::new)
     };
-    build(false, pattern).or_else(|_| build(true, pattern))
+    // ASCII mode; for a pattern with classes that need Unicode, ASCII mode with those classes
+    // in `(?u:...)` (see `rules::classes`); whole Unicode mode last.
+    let wrapped = || super::classes::wrap_unicode(pattern).and_then(|w| build(false, &w).ok());
+    if super::classes::needs_unicode(pattern) {
+        return wrapped().map_or_else(|| build(true, pattern), Ok);
+    }
+    build(false, pattern).or_else(|_| wrapped().map_or_else(|| build(true, pattern), Ok))
 }
 
 /// A pattern that cannot be compiled, and why.
@@ -253,6 +260,12 @@ impl LazyRegex {
             case_insensitive,
             compiled: OnceLock::new(),
         }
+    }
+
+    /// The pattern as given, whether `^`/`$` match at lines, whether case is ignored.
+    #[cfg(test)]
+    pub fn parts(&self) -> (&str, bool, bool) {
+        (&self.source, self.multi_line, self.case_insensitive)
     }
 
     /// Has the regex been compiled (or found too big) yet?
