@@ -346,7 +346,7 @@ fn check(args: CheckArgs) -> Result<i32, Error> {
     // Literal prefilters pay for their compile time from about a megabyte of input on.
     crate::rules::require::set_prefilters(input_bytes >= crate::rules::require::PREFILTER_WORKLOAD);
     if input_bytes < crate::rules::require::PREFILTER_WORKLOAD {
-        // A draft's run is mostly start-up, and a third of that was page faults (see `heap`).
+        // A draft's run is mostly start-up, much of it allocation (see `heap`).
         crate::heap::prepare_small_run();
     }
     // Resolve each job's config (and compile its engine) up front: config errors stop the run.

@@ -451,8 +451,8 @@ fn one_big_file_on_two_threads_matches_one_thread() {
     assert_eq!(one, run("3"));
 }
 
-/// A small run grows its heap in huge pages (`heap::prepare_small_run`, Linux with glibc);
-/// `TICKETLINT_HUGEPAGES=0` leaves the heap alone. Where the allocator's memory lies never
+/// A small run allocates from an arena in huge pages (`heap::prepare_small_run`, Unix);
+/// `TICKETLINT_HUGEPAGES=0` leaves allocation to the system allocator. Where memory comes from never
 /// changes a finding: the same output either way, on stdin and on a file, and on two threads
 /// (an incident draft's rules compile enough regexes to be checked in parallel).
 #[test]
