@@ -138,13 +138,11 @@ pub const JUDGE_LIMIT: usize = 10 * MAX_FINDINGS;
 /// spare (one input). Measured on 2 cores (one input, whole process): a 3.5 KB incident page
 /// 21 -> 18 ms, 12 KB 26 -> 21 ms, 150 KB 46 -> 35 ms, 10 MB 750 -> 500 ms; a 160-byte reply
 /// and the 1.8 KB bench draft 0.2 ms slower (their work is mostly one rule's), so short drafts
-/// stay on one thread, unless their rules compile many regexes ([`COMPILE_HEAVY_REGEXES`]):
-/// a 230-byte incident draft 17.9 -> 15.7 ms.
+/// stay on one thread. (Short drafts whose rules compiled many regexes used to go on two
+/// threads too: a 230-byte incident draft 17.9 -> 15.7 ms. Since a short run's main thread
+/// allocates from its own arena (`heap`) and `sections` cues match their finite patterns as
+/// phrases, that draft takes 7.1 ms on one thread and 8.1 ms on two.)
 pub const PARALLEL_DOC_BYTES: usize = 3 * 1024;
-
-/// A document shorter than [`PARALLEL_DOC_BYTES`] is still checked on several threads when its
-/// rules will compile at least this many regexes (see [`Engine::compile_heavy`]).
-pub const COMPILE_HEAVY_REGEXES: usize = 12;
 
 /// A document at least this long has the keywords of its `pattern` entries located, and the
 /// entries that allow it search around them only (see [`crate::rules::windows`]). Below it,
@@ -401,7 +399,14 @@ impl Engine {
                 None => None,
             };
             known.trusted = !user(Origin::Pack(k));
-            let shape = CompiledShape::new(&def, &known, &mut keyword_ids).map_err(|m| rule_err(m, None))?;
+            let shape =
+                CompiledShape::new(&def, &known, &mut keyword_ids, &mut groups).map_err(|m| rule_err(m, None))?;
+            for g in shape.iter().flat_map(CompiledShape::cue_groups) {
+                for p in &g.phrases {
+                    patterns.push(p.clone());
+                    phrase_owners.push((Owner::Cue { group: g.id }, None));
+                }
+            }
             for (id, words) in shape.iter().flat_map(CompiledShape::keyword_lists) {
                 keyword_lists.extend(words.iter().map(|w| (w.clone(), id)));
             }
@@ -728,7 +733,17 @@ impl Engine {
         let active: Vec<bool> = self.rules.iter().map(|r| r.meta.applies(kind, audience)).collect();
         let mut out = Vec::new();
         if active.iter().any(|&a| a) {
+            // Which sentences the cue groups' phrases hit, for `require` and `sections` cues.
+            let needs_sentences = self.rules.iter().zip(&active).any(|(r, a)| {
+                *a && (r.require.is_some() || r.shape.as_ref().is_some_and(|s| !s.cue_groups().is_empty()))
+            });
+            let hits = if needs_sentences {
+                self.sentence_hits(doc, &scan.cue_hits)
+            } else {
+                SentenceHits::new(0)
+            };
             let mut cx = Context::new(doc, kind, audience);
+            cx.sentence_hits = &hits;
             // One pass over the original text for the keywords of every `pattern` entry (done
             // already, beside the scan, for a document checked on several threads).
             let keywords = match early_keywords {
@@ -752,13 +767,10 @@ impl Engine {
                 .filter(|(r, a)| **a && r.shape.is_some())
                 .map(|(r, _)| r)
                 .collect();
-            if threads > 1
-                && !shaped.is_empty()
-                && (doc.text.len() >= PARALLEL_DOC_BYTES || self.compile_heavy(&active))
-            {
+            if threads > 1 && !shaped.is_empty() && doc.text.len() >= PARALLEL_DOC_BYTES {
                 self.check_parallel(&cx, &active, scan, &shaped, threads, &mut out);
             } else {
-                self.check_terms_and_requires(doc, kind, audience, &active, scan, &mut out);
+                self.check_terms_and_requires(doc, kind, audience, &active, scan, &hits, &mut out);
                 // The reading statistics first when a rule will compute them anyway: the
                 // per-sentence word bounds in them then spare `long-sentence` a pass of its own.
                 if shaped
@@ -786,28 +798,6 @@ impl Engine {
             )
         });
         out
-    }
-
-    /// Will checking with the rules marked in `active` compile many regexes, in more than one
-    /// rule? Then even a short document gains from checking its rules on several threads (the
-    /// compilations are split between them): the `sections` and `require` regexes, which a
-    /// document with prose always reaches, not yet compiled. Built-in packs, first document of
-    /// a run: incident 24 in 4 rules, change 30 in 3, handoff 19 in 3; reply 9, KB 5.
-    fn compile_heavy(&self, active: &[bool]) -> bool {
-        let (mut regexes, mut rules) = (0, 0);
-        for (r, _) in self.rules.iter().zip(active).filter(|(_, a)| **a) {
-            let sections = r.shape.iter().filter(|s| matches!(s, CompiledShape::Sections(_)));
-            let pending = r
-                .require
-                .iter()
-                .flat_map(CompiledRequire::regexes)
-                .chain(sections.flat_map(CompiledShape::regexes))
-                .filter(|re| !re.is_compiled())
-                .count();
-            regexes += pending;
-            rules += usize::from(pending > 0);
-        }
-        regexes >= COMPILE_HEAVY_REGEXES && rules >= 2
     }
 
     /// The keyword pass of the `pattern` entries of the rules marked in `active`, recording
@@ -865,7 +855,15 @@ impl Engine {
                 if i == 0 {
                     let scan = scan.lock().unwrap_or_else(|e| e.into_inner()).take();
                     if let Some(scan) = scan {
-                        self.check_terms_and_requires(cx.doc, cx.kind, cx.audience, active, scan, &mut found);
+                        self.check_terms_and_requires(
+                            cx.doc,
+                            cx.kind,
+                            cx.audience,
+                            active,
+                            scan,
+                            cx.sentence_hits,
+                            &mut found,
+                        );
                     }
                 } else if let Some(rule) = shaped.get(i - 1) {
                     self.check_shape(rule, cx, &mut found);
@@ -892,6 +890,7 @@ impl Engine {
     }
 
     /// The term rules (phrase and regex hits, judged) and the `require` rules.
+    #[allow(clippy::too_many_arguments)]
     fn check_terms_and_requires(
         &self,
         doc: &Document,
@@ -899,27 +898,18 @@ impl Engine {
         audience: Audience,
         active: &[bool],
         scan: Scan,
+        hits: &SentenceHits,
         out: &mut Vec<Diagnostic>,
     ) {
         let candidates = self.candidates(doc, active, scan.candidates);
         self.judge(doc, audience, candidates, out);
-        let needs_sentences = self
-            .rules
-            .iter()
-            .enumerate()
-            .any(|(i, r)| active[i] && r.require.is_some());
-        let hits = if needs_sentences {
-            self.sentence_hits(doc, &scan.cue_hits)
-        } else {
-            SentenceHits::new(0)
-        };
         // A document with no prose (empty, blank, only code or markup) has nothing for a
         // document-level rule to judge.
         let has_prose = !doc.sentences().is_empty();
         for (i, rule) in self.rules.iter().enumerate() {
             if let (true, Some(req)) = (active[i], &rule.require)
                 && has_prose
-                && !req.satisfied(doc, &hits)
+                && !req.satisfied(doc, hits)
             {
                 let at = match req.at {
                     crate::rules::Anchor::Start => doc.start_of_prose(),
@@ -1219,26 +1209,6 @@ mod tests {
             "{whole:?}"
         );
         assert_eq!(format!("{windowed:?}"), format!("{whole:?}"));
-    }
-
-    /// Short incident, change and handoff drafts compile many regexes in several rules (worth
-    /// a second thread); replies and KB articles few; nothing once all are compiled.
-    #[test]
-    fn compile_heavy_kinds_and_audiences() {
-        use crate::profile::{Audience, Kind};
-        let engine = Engine::builtin().expect("built-in packs compile");
-        let heavy = |kind: Kind| {
-            let active: Vec<bool> = engine
-                .rules
-                .iter()
-                .map(|r| r.meta.applies(kind, Audience::EndUser))
-                .collect();
-            engine.compile_heavy(&active)
-        };
-        assert!(heavy(Kind::Incident) && heavy(Kind::Change) && heavy(Kind::Handoff));
-        assert!(!heavy(Kind::Reply) && !heavy(Kind::Kb));
-        engine.precompile(2);
-        assert!(!heavy(Kind::Incident) && !heavy(Kind::Change));
     }
 
     /// A document long enough for the keyword pass to run beside the scan and locate the

@@ -494,3 +494,57 @@ fn small_run_output_does_not_depend_on_the_heap_set_up() {
         }
     }
 }
+
+/// A `sections` cue matches as a `require` cue does: its finite patterns as whole-word phrases
+/// (through the shared phrase index), its open-ended and `^`-anchored ones as regexes on the
+/// sentence, and a sentence must match a pattern of every group.
+#[test]
+fn sections_cues_match_finite_patterns_as_whole_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = r#"[[rule]]
+id = "team-timing"
+shape = "sections"
+severity = "warning"
+summary = "s"
+message = "this update does not say {missing}"
+[rule.explain]
+what = "w"
+why = "y"
+bad = "b"
+good = "g"
+[rule.sections]
+[[rule.sections.part]]
+name = "when it got slow"
+[[rule.sections.part.sentence]]
+all = [["slow(?:er)?", "^lag"], ["since (?:monday|\\d{1,2}:\\d{2})"]]
+"#;
+    fs::write(dir.path().join("pack.toml"), pack).unwrap();
+    fs::write(
+        dir.path().join("config.toml"),
+        "extends = [\"pack.toml\"]\nselect = [\"team-timing\"]\n",
+    )
+    .unwrap();
+    let check = |draft: &str| {
+        let out = tl()
+            .current_dir(dir.path())
+            .args(["check", "--config", "config.toml", "--format", "jsonl", "-"])
+            .write_stdin(draft)
+            .output()
+            .unwrap();
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .contains("\"rule\":\"team-timing\"")
+    };
+    // Found: a phrase of the first group and the regex of the second in one sentence.
+    assert!(!check("Hello. The VPN is slower since 09:10 today.\n"));
+    assert!(!check("Hello. Lag on the VPN since Monday.\n"));
+    // Missing: the groups in different sentences; "slow" only inside "slowly"; "lag" not first.
+    assert!(check("The VPN is slow. It started since 09:10.\n"));
+    assert!(check("The VPN is slowly failing since 09:10.\n"));
+    assert!(check("Heavy lag on the VPN since Monday.\n"));
+}

@@ -397,6 +397,17 @@ pub struct Group {
 impl Group {
     /// Sort the patterns of one group; `next_id` hands out hit-table indices.
     pub fn new(patterns: &[String], next_id: &mut usize) -> Result<Group, String> {
+        Self::sorted(patterns, next_id, true)
+    }
+
+    /// A group of a `sections` cue: as [`Group::new`], but a finite pattern anchored with `^`
+    /// stays a regex (it must begin the sentence itself; `require`'s anchored strings may also
+    /// begin the main clause after an introductory one).
+    pub fn cue(patterns: &[String], next_id: &mut usize) -> Result<Group, String> {
+        Self::sorted(patterns, next_id, false)
+    }
+
+    fn sorted(patterns: &[String], next_id: &mut usize, clause_starts: bool) -> Result<Group, String> {
         let mut g = Group {
             id: *next_id,
             ..Group::default()
@@ -404,6 +415,7 @@ impl Group {
         *next_id += 1;
         for p in patterns {
             match validate_and_expand(p)? {
+                Some(e) if e.anchored && !clause_starts => g.regexes.push(LazyRegex::validated(p, false, true)),
                 Some(e) if e.anchored => {
                     for s in e.phrases {
                         let s = normalise_start(&s);
@@ -420,6 +432,16 @@ impl Group {
 
     fn is_empty(&self) -> bool {
         self.phrases.is_empty() && self.starts.is_empty() && self.regexes.is_empty()
+    }
+
+    /// Does sentence `i` (its text `sentence`) match a pattern of this group?
+    pub fn matches(&self, hits: &SentenceHits, i: usize, sentence: &str) -> bool {
+        self.cheap_match(hits, i, sentence) || self.regex_match(sentence)
+    }
+
+    /// Has the group no patterns left to search for with a regex, and no anchored strings?
+    pub fn phrases_only(&self) -> bool {
+        self.regexes.is_empty() && self.starts.is_empty()
     }
 
     /// Cheap checks: a phrase hit in this sentence, or an anchored start.
@@ -480,7 +502,7 @@ impl Group {
         false
     }
 
-    fn regexes(&self) -> impl Iterator<Item = &LazyRegex> {
+    pub fn regexes(&self) -> impl Iterator<Item = &LazyRegex> {
         self.regexes.iter()
     }
 }
@@ -517,10 +539,19 @@ impl SentenceHits {
         }
     }
 
+    /// No group, no hit.
+    pub const EMPTY: SentenceHits = SentenceHits { by_group: Vec::new() };
+
     fn has(&self, group: usize, sentence: usize) -> bool {
         self.by_group
             .get(group)
             .is_some_and(|v| v.binary_search(&sentence).is_ok())
+    }
+
+    /// The first sentence at or after `from` that group `group`'s phrases hit.
+    pub fn next(&self, group: usize, from: usize) -> Option<usize> {
+        let v = self.by_group.get(group)?;
+        v.get(v.partition_point(|&s| s < from)).copied()
     }
 }
 

@@ -9,7 +9,7 @@
 //! `report = "misplaced"`, the rule instead reports a part that the document has, but not in its
 //! region (the impact statement after the technical detail); the finding then marks where it is.
 
-use super::require::{self, LazyAlternation};
+use super::require::{self, Group, LazyAlternation, LazyRegex, SentenceHits};
 use super::shapes::{Context, Known, RuleInfo};
 use super::{Anchor, SentenceCue};
 use crate::diagnostic::{Diagnostic, Span};
@@ -129,19 +129,21 @@ struct CompiledPart {
     within: Option<CompiledRegion>,
 }
 
-/// One way a sentence can carry a part: a match of every group.
+/// One way a sentence can carry a part: a match of every group. The groups are `require`'s:
+/// finite patterns are phrases of the engine's shared index (which reports the sentences they
+/// hit), the others regexes tried on the sentence.
 #[derive(Debug)]
 struct Cue {
-    groups: Vec<LazyAlternation>,
-    /// A group without `^`/`$` anchors: searching the whole region for it finds every sentence
-    /// that could match, so only those sentences are checked (one scan instead of one regex call
-    /// per sentence).
+    groups: Vec<Group>,
+    /// A group without `^`/`$` anchors: its phrase hits and a search of the whole region for its
+    /// regexes find every sentence that could match, so only those sentences are checked (one
+    /// scan instead of one regex call per sentence).
     scan: Option<usize>,
 }
 
 impl Cue {
-    fn matches(&self, sentence: &str) -> bool {
-        self.groups.iter().all(|re| re.is_match(sentence))
+    fn matches(&self, hits: &SentenceHits, i: usize, sentence: &str) -> bool {
+        self.groups.iter().all(|g| g.matches(hits, i, sentence))
     }
 }
 
@@ -261,7 +263,9 @@ pub struct CompiledSections {
 }
 
 impl CompiledSections {
-    pub fn new(def: &SectionsDef, known: &Known) -> Result<Self, String> {
+    /// Compile `def`; `next_group` hands out the ids of the cue groups (see
+    /// [`CompiledSections::cue_groups`]).
+    pub fn new(def: &SectionsDef, known: &Known, next_group: &mut usize) -> Result<Self, String> {
         if def.part.is_empty() {
             return Err("shape `sections` needs at least one [[rule.sections.part]]".into());
         }
@@ -306,13 +310,11 @@ impl CompiledSections {
             for cue in &sentence {
                 let mut groups = Vec::new();
                 let mut scan = None;
-                for g in &cue.all {
-                    if let Some(re) = lazy(g, false)? {
-                        if scan.is_none() && !g.iter().any(|p| has_anchor(p)) {
-                            scan = Some(groups.len());
-                        }
-                        groups.push(re);
+                for g in cue.all.iter().filter(|g| !g.is_empty()) {
+                    if scan.is_none() && !g.iter().any(|p| has_anchor(p)) {
+                        scan = Some(groups.len());
                     }
+                    groups.push(Group::cue(g, next_group)?);
                 }
                 if !groups.is_empty() {
                     cues.push(Cue { groups, scan });
@@ -363,7 +365,7 @@ impl CompiledSections {
     }
 
     /// Every lazily compiled pattern of the shape.
-    pub fn regexes(&self) -> Vec<&LazyAlternation> {
+    pub fn regexes(&self) -> Vec<&LazyRegex> {
         let mut all = Vec::new();
         for p in &self.parts {
             all.extend(
@@ -373,20 +375,36 @@ impl CompiledSections {
                         Headings::Regex(re) => Some(re),
                         Headings::Phrases(_) => None,
                     })
-                    .chain(p.cues.iter().flat_map(|c| c.groups.iter()))
                     .chain(p.anywhere.iter())
                     .chain(p.raw_anywhere.iter())
                     .chain(p.if_document.iter())
                     .chain(p.unless.iter())
-                    .chain(p.within.iter().flat_map(|w| w.skip.iter())),
+                    .chain(p.within.iter().flat_map(|w| w.skip.iter()))
+                    .map(LazyAlternation::lazy)
+                    .chain(p.cues.iter().flat_map(|c| c.groups.iter()).flat_map(Group::regexes)),
             );
         }
-        all.extend(self.unless_document.iter().chain(self.if_document.iter()));
+        all.extend(
+            self.unless_document
+                .iter()
+                .chain(self.if_document.iter())
+                .map(LazyAlternation::lazy),
+        );
         all
     }
 
+    /// The groups of every cue: their phrases join the engine's phrase index under their ids.
+    pub fn cue_groups(&self) -> impl Iterator<Item = &Group> {
+        self.parts
+            .iter()
+            .flat_map(|p| p.cues.iter())
+            .flat_map(|c| c.groups.iter())
+    }
+
     pub fn force(&self) -> Result<(), String> {
-        self.regexes().into_iter().try_for_each(LazyAlternation::force)
+        self.regexes()
+            .into_iter()
+            .try_for_each(|re| re.force().map_err(|e| e.to_string()))
     }
 
     pub fn check(&self, cx: &Context, rule: &RuleInfo, out: &mut Vec<Diagnostic>) {
@@ -532,7 +550,7 @@ impl CompiledPart {
         }
         if !self.cues.is_empty() {
             let stop = if earliest { best.map_or(b, |x| x.start) } else { b };
-            if let Some(s) = self.first_sentence(doc, a, stop) {
+            if let Some(s) = self.first_sentence(doc, cx.sentence_hits, a, stop) {
                 consider(&mut best, s);
             }
         }
@@ -542,13 +560,13 @@ impl CompiledPart {
 
 impl CompiledPart {
     /// The first sentence inside `[a, b)` that carries one of the cues and no `unless`.
-    fn first_sentence(&self, doc: &Document, a: usize, b: usize) -> Option<Span> {
+    fn first_sentence(&self, doc: &Document, hits: &SentenceHits, a: usize, b: usize) -> Option<Span> {
         let sentences = doc.sentences();
         let first = sentences.partition_point(|s| s.start < a);
         let end = first + sentences[first..].partition_point(|s| s.end <= b);
-        let ok = |s: &Span, cue: &Cue| {
-            let text = &doc.masked[s.start..s.end];
-            cue.matches(text) && !self.unless.as_ref().is_some_and(|re| re.is_match(text))
+        let ok = |i: usize, cue: &Cue| {
+            let text = &doc.masked[sentences[i].start..sentences[i].end];
+            cue.matches(hits, i, text) && !self.unless.as_ref().is_some_and(|re| re.is_match(text))
         };
         let mut found: Option<usize> = None;
         for cue in &self.cues {
@@ -557,26 +575,53 @@ impl CompiledPart {
             if first >= limit {
                 break;
             }
-            let hit = match cue.scan.and_then(|g| cue.groups[g].get()) {
-                Some(re) => {
-                    // Scan the region once; check only sentences where a match starts.
+            let hit = match cue.scan.map(|g| &cue.groups[g]) {
+                Some(group) => {
+                    // Check only the sentences where the scan group's phrases hit or one of its
+                    // regexes' matches starts, in order: for each regex, the sentence of its
+                    // next match (searched again once the candidates pass it).
                     let hay_end = sentences[limit - 1].end;
+                    let regexes: Vec<&require::Regex> = group.regexes().filter_map(LazyRegex::get).collect();
+                    let mut next_match: Vec<Option<usize>> = vec![None; regexes.len()];
+                    let next_regex_sentence = |re: &require::Regex, from: usize| -> usize {
+                        let mut i = from;
+                        while i < limit {
+                            let Some(m) = re.find(require::input_from(&doc.masked[..hay_end], sentences[i].start))
+                            else {
+                                return limit;
+                            };
+                            let j = i + sentences[i..limit].partition_point(|s| s.end <= m.start());
+                            if j >= limit {
+                                return limit;
+                            }
+                            if sentences[j].start > m.start() {
+                                // The match starts between sentences: look again from the next one.
+                                i = j;
+                                continue;
+                            }
+                            return j;
+                        }
+                        limit
+                    };
                     let mut i = first;
                     let mut hit = None;
                     while i < limit {
-                        let Some(m) = re.find(require::input_from(&doc.masked[..hay_end], sentences[i].start)) else {
-                            break;
-                        };
-                        let j = i + sentences[i..limit].partition_point(|s| s.end <= m.start());
+                        let mut j = hits.next(group.id, i).unwrap_or(limit).min(limit);
+                        for (k, re) in regexes.iter().enumerate() {
+                            let at = match next_match[k] {
+                                Some(at) if at >= i => at,
+                                _ => {
+                                    let at = next_regex_sentence(re, i);
+                                    next_match[k] = Some(at);
+                                    at
+                                }
+                            };
+                            j = j.min(at);
+                        }
                         if j >= limit {
                             break;
                         }
-                        if sentences[j].start > m.start() {
-                            // The match starts between sentences: look again from the next one.
-                            i = j;
-                            continue;
-                        }
-                        if ok(&sentences[j], cue) {
+                        if ok(j, cue) {
                             hit = Some(j);
                             break;
                         }
@@ -584,7 +629,7 @@ impl CompiledPart {
                     }
                     hit
                 }
-                None => (first..limit).find(|&i| ok(&sentences[i], cue)),
+                None => (first..limit).find(|&i| ok(i, cue)),
             };
             if let Some(h) = hit {
                 found = Some(h);

@@ -4,6 +4,7 @@
 
 use super::metric::CompiledMetric;
 use super::pattern::CompiledPatterns;
+use super::require::SentenceHits;
 use super::sections::CompiledSections;
 use super::{GlossaryEntry, RequireDef, RuleDef, Shape};
 use crate::diagnostic::{Diagnostic, Severity};
@@ -51,6 +52,8 @@ pub struct Context<'d, 'a> {
     /// Per `pattern` keyword id, where the keywords occur, when the engine located them (see
     /// [`super::windows`]).
     pub keyword_at: &'d [Option<Vec<(u32, u32)>>],
+    /// Which sentences each cue group's phrases hit (`require` and `sections` cues).
+    pub sentence_hits: &'d SentenceHits,
     stats: OnceLock<TextStats>,
     labels: OnceLock<LabelLines>,
 }
@@ -74,6 +77,9 @@ impl LabelLines {
     }
 }
 
+/// The hits of a document without cue groups.
+static NO_HITS: SentenceHits = SentenceHits::EMPTY;
+
 impl<'d, 'a> Context<'d, 'a> {
     pub fn new(doc: &'d Document<'a>, kind: Kind, audience: Audience) -> Self {
         Context {
@@ -82,6 +88,7 @@ impl<'d, 'a> Context<'d, 'a> {
             audience,
             keywords: &[],
             keyword_at: &[],
+            sentence_hits: &NO_HITS,
             stats: OnceLock::new(),
             labels: OnceLock::new(),
         }
@@ -181,8 +188,14 @@ pub enum CompiledShape {
 
 impl CompiledShape {
     /// Compile the shape of `def` when it is one of the shapes here. `keyword_ids` hands out
-    /// ids for the keyword lists of `pattern` entries (see [`CompiledShape::keyword_lists`]).
-    pub fn new(def: &RuleDef, known: &Known, keyword_ids: &mut usize) -> Result<Option<Self>, String> {
+    /// ids for the keyword lists of `pattern` entries (see [`CompiledShape::keyword_lists`]),
+    /// `groups` those of `sections` cue groups (see [`CompiledShape::cue_groups`]).
+    pub fn new(
+        def: &RuleDef,
+        known: &Known,
+        keyword_ids: &mut usize,
+        groups: &mut usize,
+    ) -> Result<Option<Self>, String> {
         Ok(match def.shape {
             Shape::Metric => {
                 let m = def
@@ -196,7 +209,7 @@ impl CompiledShape {
                     .sections
                     .as_ref()
                     .ok_or("shape `sections` needs a [rule.sections] table")?;
-                Some(CompiledShape::Sections(CompiledSections::new(s, known)?))
+                Some(CompiledShape::Sections(CompiledSections::new(s, known, groups)?))
             }
             Shape::Pattern => {
                 if def.pattern.is_empty() {
@@ -220,6 +233,14 @@ impl CompiledShape {
         }
     }
 
+    /// The cue groups of a `sections` shape, whose phrases join the engine's phrase index.
+    pub fn cue_groups(&self) -> Vec<&super::require::Group> {
+        match self {
+            CompiledShape::Sections(s) => s.cue_groups().collect(),
+            CompiledShape::Metric(_) | CompiledShape::Pattern(_) => Vec::new(),
+        }
+    }
+
     /// Will checking for `audience` compute the document's reading statistics?
     pub fn needs_stats(&self, audience: Audience) -> bool {
         matches!(self, CompiledShape::Metric(m) if m.needs_stats(audience))
@@ -238,7 +259,7 @@ impl CompiledShape {
     pub fn regexes(&self) -> Vec<&super::require::LazyRegex> {
         match self {
             CompiledShape::Metric(_) => Vec::new(),
-            CompiledShape::Sections(s) => s.regexes().into_iter().map(|a| a.lazy()).collect(),
+            CompiledShape::Sections(s) => s.regexes(),
             CompiledShape::Pattern(p) => p.regexes().collect(),
         }
     }
