@@ -205,6 +205,26 @@ fn stdin_fix_prints_the_fixed_text() {
         .stderr(predicate::str::contains("warning[blame-language]"));
 }
 
+/// The gloss fix goes after the whole written word, underscores included, and the re-check
+/// counts it there: found by the fuzzer, the fix used to be applied again every round.
+#[test]
+fn a_gloss_after_underscores_settles() {
+    tl().args([
+        "check",
+        "--fix",
+        "--unsafe-fixes",
+        "--color",
+        "never",
+        "--stdin-filename",
+        "x.md",
+        "-",
+    ])
+    .write_stdin("Hello.\n\n____OOO________ is here.\n")
+    .assert()
+    .stdout("Hello.\n\n____OOO________ (out of office) is here.\n")
+    .stderr(predicate::str::contains("fixed 1 finding in 1 file"));
+}
+
 #[test]
 fn stdin_that_cannot_be_written_back_is_echoed_unchanged() {
     let input = b"Obviously you need it.\xff Please reply.\n".to_vec();

@@ -102,7 +102,10 @@ pub fn word_continuation(after: &str) -> usize {
     // A real continuation is a few letters; the bound keeps a megabyte-long hyphenated run cheap.
     while let Some(c) = chars.next().filter(|_| len < 256) {
         let joins = matches!(c, '\'' | '’' | '-') && chars.peek().is_some_and(|&n| is_word(n));
-        if len > 0 && is_word(c) || joins {
+        // A word character right after the term too: where the prose blanked markup that the
+        // written text still has ("__OOO__" read as emphasis), the gloss fix goes after the
+        // written word, "OOO__ (…)", and must count as the explanation.
+        if is_word(c) || joins {
             len += c.len_utf8();
         } else {
             break;
