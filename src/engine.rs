@@ -535,6 +535,7 @@ impl Engine {
                         // meets it again, and reports it as an internal error naming the file.
                         let _ = crate::error::catch_panic(std::path::Path::new("<regex>"), || re.get().is_some());
                     }
+                    crate::heap::release_thread();
                 });
             }
         });
@@ -590,7 +591,11 @@ impl Engine {
             // every rule). 10 MB: 21 ms of 53 ms of scan.
             let every = vec![true; self.rules.len()];
             std::thread::scope(|scope| {
-                let keywords = scope.spawn(|| crate::error::on_helper(|| self.locate_keywords(doc, &every)));
+                let keywords = scope.spawn(|| {
+                    let found = crate::error::on_helper(|| self.locate_keywords(doc, &every));
+                    crate::heap::release_thread();
+                    found
+                });
                 let scan = self.scan(doc);
                 let keywords = keywords.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
                 (scan, Some(keywords.unwrap_or_else(|p| std::panic::resume_unwind(p))))
@@ -875,7 +880,13 @@ impl Engine {
         };
         let mut done = std::thread::scope(|scope| {
             let helpers: Vec<_> = (1..threads.min(shaped.len() + 1))
-                .map(|_| scope.spawn(|| crate::error::on_helper(work)))
+                .map(|_| {
+                    scope.spawn(|| {
+                        let done = crate::error::on_helper(work);
+                        crate::heap::release_thread();
+                        done
+                    })
+                })
                 .collect();
             let mut done = work();
             for h in helpers {

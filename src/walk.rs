@@ -348,6 +348,8 @@ pub fn ordered<T: Send, E>(
                         break;
                     }
                 }
+                // Its allocation arena to the next thread (see `heap`).
+                crate::heap::release_thread();
             });
         }
         drop(tx);
