@@ -516,12 +516,17 @@ fn normalise_start(s: &str) -> String {
 pub struct SentenceHits {
     /// Per group id: sorted, deduplicated sentence indices.
     by_group: Vec<Vec<usize>>,
+    /// Per group id: the group whose hits it shares (itself, or an earlier group with the same
+    /// phrases).
+    alias: Vec<usize>,
 }
 
 impl SentenceHits {
-    pub fn new(groups: usize) -> Self {
+    /// The hit table of the groups `0..alias.len()`, group `g` sharing the hits of `alias[g]`.
+    pub fn new(alias: Vec<usize>) -> Self {
         SentenceHits {
-            by_group: vec![Vec::new(); groups],
+            by_group: vec![Vec::new(); alias.len()],
+            alias,
         }
     }
 
@@ -540,17 +545,22 @@ impl SentenceHits {
     }
 
     /// No group, no hit.
-    pub const EMPTY: SentenceHits = SentenceHits { by_group: Vec::new() };
+    pub const EMPTY: SentenceHits = SentenceHits {
+        by_group: Vec::new(),
+        alias: Vec::new(),
+    };
+
+    fn hits(&self, group: usize) -> Option<&Vec<usize>> {
+        self.by_group.get(*self.alias.get(group)?)
+    }
 
     fn has(&self, group: usize, sentence: usize) -> bool {
-        self.by_group
-            .get(group)
-            .is_some_and(|v| v.binary_search(&sentence).is_ok())
+        self.hits(group).is_some_and(|v| v.binary_search(&sentence).is_ok())
     }
 
     /// The first sentence at or after `from` that group `group`'s phrases hit.
     pub fn next(&self, group: usize, from: usize) -> Option<usize> {
-        let v = self.by_group.get(group)?;
+        let v = self.hits(group)?;
         v.get(v.partition_point(|&s| s < from)).copied()
     }
 }
