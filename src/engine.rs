@@ -203,7 +203,9 @@ const DETECT_SNIFF: usize = 32 * 1024;
 /// index (see `Engine::group_alias`).
 #[derive(Default)]
 struct GroupAliases {
-    by_phrases: HashMap<Vec<String>, usize>,
+    /// A cheap key of a phrase list (its length, its first and last phrases) -> the groups
+    /// registered with it: (id, where its phrases start in the engine's phrase list).
+    by_key: HashMap<(usize, u64), Vec<(usize, usize)>>,
     alias: HashMap<usize, usize>,
 }
 
@@ -215,23 +217,28 @@ impl GroupAliases {
 }
 
 /// Add the phrases of cue group `g` to the phrase index under its id, unless a group with the
-/// same phrases is there already (then `g` shares its hits).
+/// same phrases is there already (then `g` shares its hits). Groups with the same patterns
+/// expand to the same phrases in the same order, so the lists are compared as they are.
 fn register_group(
     g: &require::Group,
     aliases: &mut GroupAliases,
     patterns: &mut Vec<String>,
     phrase_owners: &mut Vec<(Owner, Option<String>)>,
 ) {
-    if g.phrases.is_empty() {
+    use std::hash::{Hash, Hasher};
+    let n = g.phrases.len();
+    if n == 0 {
         return;
     }
-    let mut key = g.phrases.clone();
-    key.sort_unstable();
-    if let Some(&first) = aliases.by_phrases.get(&key) {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    g.phrases[..n.min(4)].hash(&mut h);
+    g.phrases[n.saturating_sub(4)..].hash(&mut h);
+    let same = aliases.by_key.entry((n, h.finish())).or_default();
+    if let Some(&(first, _)) = same.iter().find(|&&(_, at)| patterns[at..at + n] == g.phrases[..]) {
         aliases.alias.insert(g.id, first);
         return;
     }
-    aliases.by_phrases.insert(key, g.id);
+    same.push((g.id, patterns.len()));
     for p in &g.phrases {
         patterns.push(p.clone());
         phrase_owners.push((Owner::Cue { group: g.id }, None));
