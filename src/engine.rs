@@ -784,7 +784,7 @@ impl Engine {
         if active.iter().any(|&a| a) {
             // Which sentences the cue groups' phrases hit, for `require` and `sections` cues.
             let needs_sentences = self.rules.iter().zip(&active).any(|(r, a)| {
-                *a && (r.require.is_some() || r.shape.as_ref().is_some_and(|s| !s.cue_groups().is_empty()))
+                *a && (r.require.is_some() || r.shape.as_ref().is_some_and(CompiledShape::has_cue_groups))
             });
             let hits = if needs_sentences {
                 self.sentence_hits(doc, &scan.cue_hits)

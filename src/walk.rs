@@ -268,15 +268,14 @@ pub const AHEAD_MAX: usize = 256;
 pub const AHEAD_BYTES: u64 = 16 << 20;
 
 /// Run `work(i)` for every `i` in `0..n` on `threads` threads (the calling one among them) and
-/// hand each result to `sink`
-/// in index order, as soon as it and all before it are done. A worker may always run up to
-/// `2 * threads` inputs ahead of the one `sink` waits for, and further (up to [`AHEAD_MAX`]
-/// inputs) while the inputs from that one to its own add up to at most [`AHEAD_BYTES`] by
-/// `sizes` (the inputs' sizes in bytes; an empty slice allows only the first window). So a slow
-/// early input cannot make finished results pile up beyond a bound, whatever `n` is, and many
-/// small files do not leave a worker idle behind one big file (on the bench corpus, a window of
-/// 4 inputs kept 2 threads at 1.4-1.7x of one). When `sink` fails, the workers stop taking
-/// inputs and the error is returned.
+/// hand each result to `sink` in index order, as soon as it and all before it are done. A
+/// worker may always run up to `2 * threads` inputs ahead of the one `sink` waits for, and
+/// further (up to [`AHEAD_MAX`] inputs) while the inputs from that one to its own add up to at
+/// most [`AHEAD_BYTES`] by `sizes` (the inputs' sizes in bytes; an empty slice allows only the
+/// first window). So a slow early input cannot make finished results pile up beyond a bound,
+/// whatever `n` is, and many small files do not leave a worker idle behind one big file (on the
+/// bench corpus, a window of 4 inputs kept 2 threads at 1.4-1.7x of one). When `sink` fails,
+/// the workers stop taking inputs and the error is returned.
 pub fn ordered<T: Send, E>(
     n: usize,
     threads: usize,
@@ -309,6 +308,21 @@ pub fn ordered<T: Send, E>(
     let gate = Mutex::new((0usize, false));
     let moved = Condvar::new();
     let lock = || gate.lock().unwrap_or_else(|p| p.into_inner());
+    /// Sets the stop flag and wakes every waiting thread when dropped: always (`always`), or
+    /// only while the thread unwinds from a panic.
+    struct Stop<'a> {
+        gate: &'a Mutex<(usize, bool)>,
+        moved: &'a Condvar,
+        always: bool,
+    }
+    impl Drop for Stop<'_> {
+        fn drop(&mut self) {
+            if self.always || std::thread::panicking() {
+                self.gate.lock().unwrap_or_else(|p| p.into_inner()).1 = true;
+                self.moved.notify_all();
+            }
+        }
+    }
     std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::channel::<(usize, T)>();
         // The calling thread is one of the `threads`: it checks inputs too, between handing
@@ -321,16 +335,11 @@ pub fn ordered<T: Send, E>(
             scope.spawn(move || {
                 // A panic in `work` here: tell the others to stop, so that the calling thread's
                 // wait for results ends (every sender gone) and the scope re-raises the panic.
-                struct StopIfPanicking<'a>(&'a Mutex<(usize, bool)>, &'a Condvar);
-                impl Drop for StopIfPanicking<'_> {
-                    fn drop(&mut self) {
-                        if std::thread::panicking() {
-                            self.0.lock().unwrap_or_else(|p| p.into_inner()).1 = true;
-                            self.1.notify_all();
-                        }
-                    }
-                }
-                let _stop = StopIfPanicking(gate, moved);
+                let _stop = Stop {
+                    gate,
+                    moved,
+                    always: false,
+                };
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     if i >= n {
@@ -355,14 +364,11 @@ pub fn ordered<T: Send, E>(
         drop(tx);
         // However this returns (an error from `sink`, or a panic in it), waiting workers are
         // told to stop, so the scope can join them.
-        struct StopOnDrop<'a>(&'a Mutex<(usize, bool)>, &'a Condvar);
-        impl Drop for StopOnDrop<'_> {
-            fn drop(&mut self) {
-                self.0.lock().unwrap_or_else(|p| p.into_inner()).1 = true;
-                self.1.notify_all();
-            }
-        }
-        let _stop = StopOnDrop(&gate, &moved);
+        let _stop = Stop {
+            gate: &gate,
+            moved: &moved,
+            always: true,
+        };
         let mut pending = std::collections::BTreeMap::new();
         let mut want = 0;
         while want < n {

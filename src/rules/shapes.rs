@@ -233,6 +233,11 @@ impl CompiledShape {
         }
     }
 
+    /// Does the shape have cue groups (whose sentence hits it reads)?
+    pub fn has_cue_groups(&self) -> bool {
+        matches!(self, CompiledShape::Sections(s) if s.cue_groups().next().is_some())
+    }
+
     /// The cue groups of a `sections` shape, whose phrases join the engine's phrase index.
     pub fn cue_groups(&self) -> Vec<&super::require::Group> {
         match self {
