@@ -3,8 +3,9 @@
 //!
 //! A phrase only counts where it starts at a word boundary (the engine checks both edges), so
 //! instead of an automaton over every byte this indexes phrases by their first one or two words:
-//! the walk hashes each word of the text (and each word together with the next), looks the
-//! hashes up in one table, and compares the few phrases found there byte for byte. Building the
+//! the walk hashes each word of the text (and each word together with the next, when some key
+//! begins with the word), looks the hashes up in one table, and compares the few phrases found
+//! there byte for byte. Building the
 //! table costs a hash per phrase (an aho-corasick DFA of the ~3200 built-in phrases cost about
 //! 150M instructions to build, the noncontiguous NFA 20M: most of a 2 KB draft's check), and the
 //! walk reads each byte once with a table lookup per word.
@@ -45,15 +46,41 @@ const MULTI: u32 = 1 << 31;
 
 const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
 
+/// One step of the key hash, eight bytes at a time: a word costs one or two multiplies (one per
+/// byte made the word walk a chain of dependent multiplies).
 #[inline]
-fn mix(h: u64, b: u8) -> u64 {
-    (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(SEED)
+fn mix(h: u64, w: u64) -> u64 {
+    (h.rotate_left(5) ^ w).wrapping_mul(SEED)
 }
 
 #[inline]
 fn finish(h: u64) -> u64 {
     // Never 0 (the empty-slot mark).
     h | 1
+}
+
+/// The key hash of `bytes[start..end]`: its length, then its bytes eight at a time (the last
+/// word zero-padded). Collisions only cost a comparison: [`PhraseIndex::try_ids`] checks bytes.
+#[inline]
+fn hash_at(bytes: &[u8], start: usize, end: usize) -> u64 {
+    let mut h = mix(0, (end - start) as u64);
+    let mut p = start;
+    while p + 8 <= end {
+        h = mix(h, u64::from_le_bytes(bytes[p..p + 8].try_into().unwrap_or_default()));
+        p += 8;
+    }
+    if p < end {
+        let n = end - p;
+        let w = if p + 8 <= bytes.len() {
+            u64::from_le_bytes(bytes[p..p + 8].try_into().unwrap_or_default()) & (u64::MAX >> (64 - 8 * n))
+        } else {
+            let mut buf = [0u8; 8];
+            buf[..n].copy_from_slice(&bytes[p..end]);
+            u64::from_le_bytes(buf)
+        };
+        h = mix(h, w);
+    }
+    finish(h)
 }
 
 /// ASCII word bytes (the text is ASCII-lowercased, but upper case is listed for phrases).
@@ -135,7 +162,7 @@ fn slot_of(h: u64, size: usize) -> usize {
 }
 
 fn hash(bytes: &[u8]) -> u64 {
-    finish(bytes.iter().fold(0, |h, &b| mix(h, b)))
+    hash_at(bytes, 0, bytes.len())
 }
 
 /// The key of a phrase that begins with a word character: its first word, or its first two
@@ -282,59 +309,20 @@ impl PhraseIndex {
             match step {
                 Some(n) if !in_word => {
                     // A word starts here: hash it, and it with the next word.
-                    let mut h = mix(0, b);
-                    let mut before_last = 0u64;
-                    let mut j = i + 1;
-                    for &c in &bytes[i + 1..i + n] {
-                        before_last = h;
-                        h = mix(h, c);
-                    }
-                    j += n - 1;
-                    while j < bytes.len() {
-                        let c = bytes[j];
-                        if c < 0x80 {
-                            if !WORD[c as usize] {
-                                break;
-                            }
-                            before_last = h;
-                            h = mix(h, c);
-                            j += 1;
-                        } else {
-                            match word_at(text, j) {
-                                Some(m) => {
-                                    for &x in &bytes[j..j + m] {
-                                        before_last = h;
-                                        h = mix(h, x);
-                                    }
-                                    j += m;
-                                }
-                                None => break,
-                            }
-                        }
-                    }
-                    let w1_end = j;
-                    let (ids, multi) = self.lookup(finish(h));
+                    let w1_end = word_end(text, i + n);
+                    let (ids, multi) = self.lookup(hash_at(bytes, i, w1_end));
                     self.try_ids(ids, text, i, out);
                     // A plural: the word without its final "s".
                     if w1_end - i >= 2 && bytes[w1_end - 1] == b's' {
-                        self.try_ids(self.lookup(finish(before_last)).0, text, i, out);
+                        self.try_ids(self.lookup(hash_at(bytes, i, w1_end - 1)).0, text, i, out);
                     }
                     // The first two words, when a key begins with this one.
                     let gap = if multi { gap_end(text, w1_end) } else { w1_end };
                     if gap < bytes.len() && gap > w1_end {
-                        let mut h2 = h;
-                        for &c in &bytes[w1_end..gap] {
-                            h2 = mix(h2, c);
-                        }
                         let w2_end = word_end(text, gap);
-                        let mut before_last2 = h2;
-                        for &c in &bytes[gap..w2_end] {
-                            before_last2 = h2;
-                            h2 = mix(h2, c);
-                        }
-                        self.try_ids(self.lookup(finish(h2)).0, text, i, out);
+                        self.try_ids(self.lookup(hash_at(bytes, i, w2_end)).0, text, i, out);
                         if w2_end - gap >= 2 && bytes[w2_end - 1] == b's' {
-                            self.try_ids(self.lookup(finish(before_last2)).0, text, i, out);
+                            self.try_ids(self.lookup(hash_at(bytes, i, w2_end - 1)).0, text, i, out);
                         }
                     }
                     i = w1_end;
