@@ -213,11 +213,11 @@ pub fn hide_urls(text: &str, mask: &mut Mask) {
         mask.hide(start, end);
         hidden_to = end;
     }
+    // A `www.` inside a word or a URL hidden above has a token byte before it. (Checking it
+    // against the end of the last URL hidden above, as this did before, left every `www.`
+    // address shown that came before the document's last `://` URL.)
     for at in memchr::memmem::find_iter(bytes, b"www.") {
-        if at >= hidden_to || (at > 0 && is_token(bytes[at - 1])) {
-            if at > 0 && is_token(bytes[at - 1]) {
-                continue;
-            }
+        if at == 0 || !is_token(bytes[at - 1]) {
             let mut end = at;
             while end < bytes.len() && is_token(bytes[end]) {
                 end += 1;
@@ -351,5 +351,10 @@ mod tests {
             "Time 10:30, ratio 2:1, user@ host, a@b."
         );
         assert_eq!(hidden("(see https://x.org)"), "(see )");
+        // A `www.` address before a `://` URL, and one inside it.
+        assert_eq!(
+            hidden("Visit www.example.com or https://www.example.org/a now."),
+            "Visit or now."
+        );
     }
 }
