@@ -191,7 +191,7 @@ pub fn check_bytes(
         .unwrap_or_else(|| InputFormat::from_path(&name_path.to_string_lossy()));
     // A transfer-encoded e-mail body is checked decoded; its spans then refer to that text.
     let (text, format) = email::decoded_body(text, format);
-    let doc = Document::parse(&text, format);
+    let doc = Document::parse_on(&text, format, overrides.doc_threads.max(1));
     let (glob_kind, glob_audience) = settings.profile_for(name_path);
     let given = overrides.kind.or(glob_kind).or(doc.front_matter.kind);
     let audience = overrides

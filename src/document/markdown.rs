@@ -11,13 +11,18 @@
 //! `[!VIDEO url]`, `[!div ...]`, `:::image ... :::` and other `:::` directives), and
 //! abbreviation definitions (`*[HTML]: Hyper Text Markup Language` and the lines continuing
 //! them), which Markdown extensions turn into tooltips rather than text.
+//!
+//! A document of 1 MiB or more is parsed in pieces cut before headings ([`parse_in_pieces`]),
+//! side by side on several threads, with the same result as one parse of the whole.
 
 use super::{Block, BlockKind, FrontMatter, Mask};
 use crate::diagnostic::Span;
 use crate::profile::{Audience, Kind};
-use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{BrokenLink, CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 use regex::Regex;
+use std::collections::HashSet;
 use std::sync::OnceLock;
+use unicase::UniCase;
 
 fn typed_before() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
@@ -73,16 +78,26 @@ impl MaskOps {
         }
     }
 
-    fn into_mask(self, text: &str) -> Mask {
+    /// The mask of `text[start..end]`, which holds every recorded range (a direct mask is
+    /// always of the whole text).
+    fn into_mask(self, text: &str, start: usize, end: usize) -> Mask {
         match self {
             MaskOps::Direct(m) => m,
             MaskOps::Deferred(ops) => {
-                let mut mask = Mask::hidden(text);
+                let part = &text[start..end];
+                let mut mask = Mask::hidden(part);
                 for (s, e) in ops {
                     if e & HIDE_BIT == 0 {
-                        mask.show(text, s as usize, e as usize);
+                        mask.show(
+                            part,
+                            (s as usize).saturating_sub(start),
+                            (e as usize).saturating_sub(start),
+                        );
                     } else {
-                        mask.hide(s as usize, (e & !HIDE_BIT) as usize);
+                        mask.hide(
+                            (s as usize).saturating_sub(start),
+                            ((e & !HIDE_BIT) as usize).saturating_sub(start),
+                        );
                     }
                 }
                 mask
@@ -91,20 +106,365 @@ impl MaskOps {
     }
 }
 
-pub fn parse(text: &str) -> (Mask, Vec<Block>, FrontMatter) {
-    let mut ops = MaskOps::new(text);
-    let mut blocks = Vec::new();
-    let mut front = FrontMatter::default();
-    let opts = Options::ENABLE_TABLES
+/// A Markdown document of at least this size is parsed in pieces (see [`cut_points`]):
+/// pulldown-cmark's event tree is about three times the size of the text it parses, so pieces
+/// keep the peak low, and on several threads they are parsed side by side.
+pub const PIECES_DOC_BYTES: usize = 1 << 20;
+
+/// The least size of a piece: cuts are at least this far apart.
+const PIECE_BYTES: usize = 256 * 1024;
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
         | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS
-        | Options::ENABLE_FOOTNOTES;
+        | Options::ENABLE_FOOTNOTES
+}
+
+/// Parse `text` on up to `threads` threads (a document under [`PIECES_DOC_BYTES`] on one).
+pub fn parse(text: &str, threads: usize) -> (Mask, Vec<Block>, FrontMatter) {
     // Skip a UTF-8 BOM: pulldown-cmark would treat it as text.
     let offset = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    let src = &text[offset..];
+    if text.len() >= PIECES_DOC_BYTES
+        && text.len() < HIDE_BIT as usize
+        && let Some(parsed) = parse_in_pieces(text, offset, cut_points(text, offset, PIECE_BYTES), threads)
+    {
+        return parsed;
+    }
+    let mut piece = parse_piece(text, offset, text.len(), true, None);
+    let mask = piece.mask(text, 0, text.len());
+    finish(mask, piece.blocks, &piece.meta)
+}
+
+/// What one piece of a document gave.
+struct Piece {
+    ops: MaskOps,
+    blocks: Vec<Block>,
+    /// The text of its metadata blocks, in order (read into the front matter at the end: each
+    /// `kind` or `audience` line overrides the ones before, in the document's order).
+    meta: Vec<String>,
+    /// The labels of its reference links that no definition in the piece resolved.
+    broken: Vec<UniCase<String>>,
+    /// The labels its link reference definitions define.
+    defined: Vec<UniCase<String>>,
+    /// A code, HTML or metadata block may run on past the piece's end: the cut was not safe.
+    unsafe_cut: bool,
+}
+
+impl Piece {
+    /// The mask of `text[start..end]` (the piece, with a BOM before it in the first): what the
+    /// parse showed and hid, then what is hidden after the parse (see [`hide_after_parse`]),
+    /// which never reaches past a line and so not across a cut.
+    fn mask(&mut self, text: &str, start: usize, end: usize) -> Mask {
+        let ops = std::mem::replace(&mut self.ops, MaskOps::Deferred(Vec::new()));
+        let mut mask = ops.into_mask(text, start, end);
+        hide_after_parse(&text[start..end], &mut mask);
+        mask
+    }
+}
+
+/// Parse `text` cut at `cuts` (ascending, after `offset`: see [`cut_points`], before ATX headings
+/// that follow a blank line outside fenced code and HTML blocks), the pieces on up to `threads`
+/// threads; `None` when there is no such cut or a cut turns out unsafe (the caller then parses
+/// the whole text). There every container (list, quote, table) has ended, and a heading also
+/// ends what `parse_piece` carries from one block to the next (a paragraph that introduces
+/// quoted output), so each piece parses as it does in the whole document. What can reach across
+/// a cut is checked: a block still open at a piece's end makes the cut unsafe, and a reference
+/// link whose definition is in another piece has that piece parsed again, with the definitions
+/// of every piece. (Not carried: pulldown-cmark's cap on how much reference links may expand,
+/// counted per piece.) Each piece's mask is written into its part of one buffer.
+fn parse_in_pieces(
+    text: &str,
+    offset: usize,
+    cuts: Vec<usize>,
+    threads: usize,
+) -> Option<(Mask, Vec<Block>, FrontMatter)> {
+    let mut bounds = vec![offset];
+    bounds.extend(
+        cuts.into_iter()
+            .filter(|&c| c > offset && c < text.len() && text.is_char_boundary(c)),
+    );
+    bounds.dedup();
+    if bounds.len() < 2 || bounds.windows(2).any(|w| w[0] >= w[1]) {
+        return None;
+    }
+    bounds.push(text.len());
+    let n = bounds.len() - 1;
+    // Parsed: from the BOM's end; masked: from 0.
+    let parsed = |i: usize| (bounds[i], bounds[i + 1]);
+    let masked = |i: usize| (if i == 0 { 0 } else { bounds[i] }, bounds[i + 1]);
+    let run = |i: usize, resolve: Option<&HashSet<UniCase<String>>>, out: &mut [u8]| {
+        let (s, e) = parsed(i);
+        let mut piece = parse_piece(text, s, e, i == n - 1, resolve);
+        if !piece.unsafe_cut {
+            let (ms, me) = masked(i);
+            out.copy_from_slice(&piece.mask(text, ms, me).bytes);
+        }
+        piece
+    };
+    let mut buf = vec![0u8; text.len()];
+    let mut pieces: Vec<Piece> = {
+        let mut slots: Vec<Option<&mut [u8]>> = Vec::with_capacity(n);
+        let mut rest = buf.as_mut_slice();
+        for i in 0..n {
+            let (ms, me) = masked(i);
+            let (slot, tail) = rest.split_at_mut(me - ms);
+            slots.push(Some(slot));
+            rest = tail;
+        }
+        let slots = std::sync::Mutex::new(slots);
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let work = || {
+            let mut done = Vec::new();
+            loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if i >= n {
+                    return done;
+                }
+                let slot = slots.lock().unwrap_or_else(|e| e.into_inner())[i].take();
+                if let Some(slot) = slot {
+                    done.push((i, run(i, None, slot)));
+                }
+            }
+        };
+        let mut done = std::thread::scope(|scope| {
+            let helpers: Vec<_> = (1..threads.min(n))
+                .map(|_| {
+                    scope.spawn(|| {
+                        let done = crate::error::on_helper(work);
+                        crate::heap::release_thread();
+                        done
+                    })
+                })
+                .collect();
+            let mut done = work();
+            for h in helpers {
+                // A panic on a helper is this document's panic (reported by the caller).
+                let found = h.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+                done.extend(found.unwrap_or_else(|p| std::panic::resume_unwind(p)));
+            }
+            done
+        });
+        done.sort_by_key(|(i, _)| *i);
+        done.into_iter().map(|(_, p)| p).collect()
+    };
+    if pieces.len() != n || pieces.iter().any(|p| p.unsafe_cut) {
+        return None;
+    }
+    // Reference links defined in another piece: parse those pieces again.
+    let defined: HashSet<UniCase<String>> = pieces.iter_mut().flat_map(|p| std::mem::take(&mut p.defined)).collect();
+    if !defined.is_empty() {
+        for (i, piece) in pieces.iter_mut().enumerate() {
+            if piece.broken.iter().any(|l| defined.contains(l)) {
+                let (ms, me) = masked(i);
+                *piece = run(i, Some(&defined), &mut buf[ms..me]);
+            }
+        }
+    }
+    let mut blocks = Vec::new();
+    let mut meta = Vec::new();
+    for p in pieces {
+        blocks.extend(p.blocks);
+        meta.extend(p.meta);
+    }
+    Some(finish(Mask { bytes: buf }, blocks, &meta))
+}
+
+/// Where [`parse_in_pieces`] may cut `text` (after `from`, at least `least` bytes apart): the
+/// starts of lines that begin with an ATX heading marker (`#` to `######` and a space, a tab or
+/// the line's end) after a blank line, outside fenced code (a fence indented up to three spaces)
+/// and HTML blocks that may hold blank lines (`<!--`, `<?`, `<!X`, `<![CDATA[`, `<script`,
+/// `<pre`, `<style`, `<textarea`). This scan is a guess, checked by the parse of each piece.
+fn cut_points(text: &str, from: usize, least: usize) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut cuts = Vec::new();
+    let mut next_min = from + least;
+    let mut fence: Option<(u8, usize)> = None;
+    let mut html_end: Option<&'static str> = None;
+    let mut prev_blank = true;
+    let mut meta = MetaOpeners::default();
+    let mut start = from;
+    while start < bytes.len() {
+        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |k| start + k);
+        let line = &text[start..end];
+        let next = end + 1;
+        let blank = line.trim().is_empty();
+        let was_open = meta.any();
+        meta.line(line, text.get(next.min(text.len())..).unwrap_or(""));
+        if was_open {
+            // Inside what may be a metadata block: no cut.
+        } else if let Some(term) = html_end {
+            if line.to_ascii_lowercase().contains(term) {
+                html_end = None;
+            }
+        } else {
+            let indent = line.len() - line.trim_start_matches(' ').len();
+            let t = &line[indent.min(line.len())..];
+            if let Some((c, n)) = fence {
+                let run = t.bytes().take_while(|&b| b == c).count();
+                if indent < 4 && run >= n && t[run..].trim().is_empty() {
+                    fence = None;
+                }
+            } else if indent < 4
+                && let Some(f) = fence_open(t)
+            {
+                fence = Some(f);
+            } else if indent < 4 && t.starts_with('<') {
+                html_end = html_block_end(t);
+            } else if prev_blank && !blank && start >= next_min && is_atx_heading(line) {
+                cuts.push(start);
+                next_min = start + least;
+            }
+        }
+        prev_blank = blank;
+        start = next;
+    }
+    cuts
+}
+
+/// pulldown-cmark opens a metadata block at any block start (not only the document's): a line
+/// of exactly `---` (or `+++`) before a line that is neither blank nor a closing line, when a
+/// closing line (`---` or `...`; `+++`) follows anywhere later. A piece must not end after such
+/// a line with no closing line after it: the whole document's parse might close the block in a
+/// later piece. This follows every line that could open one (a superset: container prefixes
+/// such as `> ` or `- ` before the delimiter too), and whether a closing line came after it.
+#[derive(Default)]
+struct MetaOpeners {
+    dashes: bool,
+    pluses: bool,
+}
+
+impl MetaOpeners {
+    fn any(&self) -> bool {
+        self.dashes || self.pluses
+    }
+
+    /// Take in `line` (no newline), followed by the text `rest`.
+    fn line(&mut self, line: &str, rest: &str) {
+        if closes(line, b'-') {
+            self.dashes = false;
+        }
+        if closes(line, b'+') {
+            self.pluses = false;
+        }
+        let next = rest.split('\n').next().unwrap_or("");
+        for c in [b'-', b'+'] {
+            if may_open(line, c) && !next.trim().is_empty() && !closes(next, c) {
+                match c {
+                    b'-' => self.dashes = true,
+                    _ => self.pluses = true,
+                }
+            }
+        }
+    }
+}
+
+/// Is `line` a metadata block's closing line (`---` or `...`, `+++`; spaces after)?
+fn closes(line: &str, c: u8) -> bool {
+    let t = line.trim_end_matches(['\r', ' ']);
+    t.len() == 3 && (t.bytes().all(|b| b == c) || (c == b'-' && t == "..."))
+}
+
+/// Could `line` open a metadata block: exactly three `c` at its end, after nothing but
+/// container markers?
+fn may_open(line: &str, c: u8) -> bool {
+    let t = line.trim_end();
+    let Some(before) = t.strip_suffix(if c == b'-' { "---" } else { "+++" }) else {
+        return false;
+    };
+    !before.ends_with(c as char)
+        && before
+            .chars()
+            .all(|ch| matches!(ch, ' ' | '\t' | '>' | '-' | '*' | '+' | '.' | ')') || ch.is_ascii_digit())
+}
+
+/// The fence character and length of a line (indentation removed) that opens fenced code.
+fn fence_open(t: &str) -> Option<(u8, usize)> {
+    let c = *t.as_bytes().first()?;
+    if c != b'`' && c != b'~' {
+        return None;
+    }
+    let n = t.bytes().take_while(|&b| b == c).count();
+    (n >= 3 && !(c == b'`' && t[n..].contains('`'))).then_some((c, n))
+}
+
+/// The end marker of an HTML block that may hold blank lines, opened on this line (indentation
+/// removed) and not closed on it.
+fn html_block_end(t: &str) -> Option<&'static str> {
+    let lower = t.get(..t.len().min(12)).unwrap_or(t).to_ascii_lowercase();
+    let tag_end = |name: &str| {
+        lower
+            .strip_prefix(name)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '>']))
+    };
+    let (opener, end) = if lower.starts_with("<!--") {
+        ("<!--", "-->")
+    } else if lower.starts_with("<![cdata[") {
+        ("<![cdata[", "]]>")
+    } else if lower.starts_with("<?") {
+        ("<?", "?>")
+    } else if lower.starts_with("<!") && lower.as_bytes().get(2).is_some_and(u8::is_ascii_alphabetic) {
+        ("<!", ">")
+    } else if let Some(name) = ["<script", "<pre", "<style", "<textarea"]
+        .into_iter()
+        .find(|n| tag_end(n))
+    {
+        (
+            name,
+            match name {
+                "<script" => "</script>",
+                "<pre" => "</pre>",
+                "<style" => "</style>",
+                _ => "</textarea>",
+            },
+        )
+    } else {
+        return None;
+    };
+    (!t[opener.len()..].to_ascii_lowercase().contains(end)).then_some(end)
+}
+
+/// Does the line (at column 0) open an ATX heading?
+fn is_atx_heading(line: &str) -> bool {
+    let n = line.bytes().take_while(|&b| b == b'#').count();
+    (1..=6).contains(&n) && matches!(line.as_bytes().get(n), None | Some(b' ' | b'\t' | b'\r'))
+}
+
+/// Is the fenced code block `text[s..e]` closed by its own fence (not by the end of the text)?
+fn fence_closed(block: &str) -> bool {
+    let strip = |l: &str| l.trim_start_matches([' ', '\t', '>']).to_string();
+    let first = strip(block.lines().next().unwrap_or(""));
+    let Some((c, n)) = fence_open(&first) else {
+        return false;
+    };
+    let lines: Vec<&str> = block.trim_end().lines().collect();
+    if lines.len() < 2 {
+        return false;
+    }
+    let last = strip(lines[lines.len() - 1]);
+    let run = last.bytes().take_while(|&b| b == c).count();
+    run >= n && last[run..].trim().is_empty()
+}
+
+/// The event loop over `text[start..end]`: what it shows and hides, its blocks and front
+/// matter. `resolve`: labels defined elsewhere in the document, which make a reference link
+/// that nothing in the piece defines a link.
+fn parse_piece(text: &str, start: usize, end: usize, last: bool, resolve: Option<&HashSet<UniCase<String>>>) -> Piece {
+    let mut ops = MaskOps::new(text);
+    let mut blocks = Vec::new();
+    let mut meta = Vec::new();
+    let mut broken: Vec<UniCase<String>> = Vec::new();
+    let mut unsafe_cut = false;
+    let src = &text[start..end];
+    let offset = start;
+    // Whether the rest of the piece after byte `e` is blank (a block ending there may be open).
+    let at_end = |e: usize| !last && text[e.min(end)..end].trim().is_empty();
 
     let mut code_depth = 0usize;
+    let mut code_start = 0usize;
+    let mut code_fenced = false;
+    let mut html_start = 0usize;
     let mut meta_depth = 0usize;
     let mut autolink_depth = 0usize;
     let mut list_ordered: Vec<bool> = Vec::new();
@@ -117,11 +477,25 @@ pub fn parse(text: &str) -> (Mask, Vec<Block>, FrontMatter) {
     // Open block starts: (kind, start).
     let mut open: Vec<(BlockKind, usize)> = Vec::new();
 
-    for (event, range) in Parser::new_ext(src, opts).into_offset_iter() {
+    let callback = |link: BrokenLink<'_>| {
+        let label = UniCase::new(link.reference.to_string());
+        if resolve.is_some_and(|r| r.contains(&label)) {
+            return Some((CowStr::Borrowed(""), CowStr::Borrowed("")));
+        }
+        broken.push(label);
+        None
+    };
+    let mut events = Parser::new_with_broken_link_callback(src, options(), Some(callback)).into_offset_iter();
+    for (event, range) in events.by_ref() {
         let (s, e) = (range.start + offset, range.end + offset);
         match event {
             Event::Start(tag) => match tag {
-                Tag::CodeBlock(_) => code_depth += 1,
+                Tag::CodeBlock(kind) => {
+                    code_depth += 1;
+                    code_start = s;
+                    code_fenced = matches!(kind, CodeBlockKind::Fenced(_));
+                }
+                Tag::HtmlBlock => html_start = s,
                 Tag::MetadataBlock(_) => meta_depth += 1,
                 Tag::Link {
                     link_type: LinkType::Autolink | LinkType::Email,
@@ -152,7 +526,15 @@ pub fn parse(text: &str) -> (Mask, Vec<Block>, FrontMatter) {
                 _ => {}
             },
             Event::End(tag) => match tag {
-                TagEnd::CodeBlock => code_depth = code_depth.saturating_sub(1),
+                TagEnd::CodeBlock => {
+                    code_depth = code_depth.saturating_sub(1);
+                    if code_fenced && at_end(e) && !fence_closed(&text[code_start..e]) {
+                        unsafe_cut = true;
+                    }
+                }
+                TagEnd::HtmlBlock if at_end(e) && html_block_end(text[html_start..e].trim_start()).is_some() => {
+                    unsafe_cut = true;
+                }
                 TagEnd::MetadataBlock(_) => meta_depth = meta_depth.saturating_sub(1),
                 TagEnd::Link if autolink_depth > 0 => autolink_depth -= 1,
                 TagEnd::List(_) => {
@@ -192,7 +574,7 @@ pub fn parse(text: &str) -> (Mask, Vec<Block>, FrontMatter) {
             },
             Event::Text(t) => {
                 if meta_depth > 0 {
-                    read_front_matter(&t, &mut front);
+                    meta.push(t.into_string());
                 } else if code_depth == 0 && autolink_depth == 0 {
                     ops.show(text, s, e);
                 }
@@ -201,7 +583,34 @@ pub fn parse(text: &str) -> (Mask, Vec<Block>, FrontMatter) {
             _ => {}
         }
     }
-    let mut mask = ops.into_mask(text);
+    if !last {
+        let mut meta = MetaOpeners::default();
+        let mut at = 0;
+        for line in src.split('\n') {
+            at += line.len() + 1;
+            meta.line(line, src.get(at.min(src.len())..).unwrap_or(""));
+        }
+        unsafe_cut |= meta.any();
+    }
+    let defined = events
+        .reference_definitions()
+        .iter()
+        .map(|(label, _)| UniCase::new(label.to_string()))
+        .collect();
+    drop(events);
+    Piece {
+        ops,
+        blocks,
+        meta,
+        broken,
+        defined,
+        unsafe_cut,
+    }
+}
+
+/// What is hidden once the parse is done, in `text` (a whole document or a piece of one):
+/// DocFX markup, abbreviation definitions, bare URLs. None of these reaches past a line.
+fn hide_after_parse(text: &str, mask: &mut Mask) {
     if memchr::memmem::find(text.as_bytes(), b"[!").is_some() || memchr::memmem::find(text.as_bytes(), b":::").is_some()
     {
         for m in docfx().find_iter(text) {
@@ -209,9 +618,17 @@ pub fn parse(text: &str) -> (Mask, Vec<Block>, FrontMatter) {
         }
     }
     if memchr::memmem::find(text.as_bytes(), b"*[").is_some() {
-        hide_abbreviation_definitions(text, &mut mask);
+        hide_abbreviation_definitions(text, mask);
     }
-    super::hide_urls(text, &mut mask);
+    super::hide_urls(text, mask);
+}
+
+/// The front matter (metadata blocks read in order), and the blocks in document order.
+fn finish(mask: Mask, mut blocks: Vec<Block>, meta: &[String]) -> (Mask, Vec<Block>, FrontMatter) {
+    let mut front = FrontMatter::default();
+    for t in meta {
+        read_front_matter(t, &mut front);
+    }
     blocks.sort_by_key(|b| (b.span.start, std::cmp::Reverse(b.span.end)));
     // Kept for the whole check: give back the growth slack (peak memory on a 10 MB file).
     blocks.shrink_to_fit();
@@ -297,7 +714,7 @@ mod tests {
             ops.show(text, 14, 18);
             ops.hide(0, 2);
             ops.show(text, 25, 28);
-            ops.into_mask(text).finish()
+            ops.into_mask(text, 0, text.len()).finish()
         };
         let deferred = run(MaskOps::Deferred(Vec::new()));
         assert_eq!(deferred, run(MaskOps::Direct(Mask::hidden(text))));
@@ -345,6 +762,107 @@ mod tests {
     fn hides_abbreviation_definitions() {
         let t = "The DNS works.\n\n*[DNS]: Domain Name System, the\nname lookup service\n*[VPN]: private network\n\nDone.\n";
         assert_eq!(prose(t), "The DNS works. Done.");
+    }
+
+    /// A document of sections that each hold something a cut could break: code, HTML and
+    /// metadata blocks with blank lines and `#` lines inside, reference links defined in another
+    /// section (before and after), quoted output after an introducing paragraph, lists, tables,
+    /// footnotes, abbreviations, DocFX markup, bare URLs, setext headings, front matter.
+    fn sectioned_document() -> String {
+        let sections = [
+            "---\nkind: incident\naudience: manager\n---\n\n# Start\n\nSee [the guide][later] and [docs].\n",
+            "# Code\n\n```sh\necho one\n\n# a comment, not a heading\n\necho two\n```\n\n~~~\n\n# still code\n~~~\n",
+            "# HTML\n\n<!-- a comment\n\n# inside the comment\n\n-->\n\n<pre>\n\n# in pre\n</pre>\n",
+            "# Meta\n\n---\ntitle: middle\n\n# yaml comment\naudience: ITPro\n---\n\nText after.\n",
+            "# Output\n\nYou receive the following error message:\n\n> DNS lookup failed.\n\n- one\n- two\n\n  indented para\n",
+            "# Table\n\n| a | b |\n|---|---|\n| SSO | yes |\n\nA note[^1].\n\n[^1]: The footnote.\n",
+            "# Refs\n\n[later]: https://example.com/later\n[docs]: https://example.com/docs\n\nUse [docs] again, and [missing].\n",
+            "# Misc\n\n*[DNS]: Domain Name System\n\nThe DNS is at https://x.org/dns and www.example.com.\n\n[!INCLUDE [note](a.md)]\n\nSetext\n------\n\nType **services.msc** and press Enter.\n",
+            "## Later: see [the guide][later]\n\n+++\nkind = x\n\n# toml comment\n+++\n\nEnd.\n",
+        ];
+        sections.join("\n")
+    }
+
+    fn whole(text: &str) -> (String, Vec<(usize, usize)>, String) {
+        let mut piece = super::parse_piece(text, 0, text.len(), true, None);
+        let mask = piece.mask(text, 0, text.len());
+        shape(super::finish(mask, piece.blocks, &piece.meta))
+    }
+
+    fn shape(
+        (mask, blocks, front): (super::Mask, Vec<super::Block>, super::FrontMatter),
+    ) -> (String, Vec<(usize, usize)>, String) {
+        (
+            mask.finish(),
+            blocks.iter().map(|b| (b.span.start, b.span.end)).collect(),
+            format!("{:?}", (front.kind, front.audience)),
+        )
+    }
+
+    #[test]
+    fn pieces_parse_as_the_whole_document() {
+        let text = sectioned_document();
+        let cuts = super::cut_points(&text, 0, 1);
+        // Every section heading is a cut, and nothing inside code, HTML or metadata blocks is.
+        let heads: Vec<&str> = cuts.iter().map(|&c| text[c..].lines().next().unwrap()).collect();
+        assert_eq!(
+            heads,
+            [
+                "# Start",
+                "# Code",
+                "# HTML",
+                "# Meta",
+                "# Output",
+                "# Table",
+                "# Refs",
+                "# Misc",
+                "## Later: see [the guide][later]"
+            ]
+        );
+        let expected = whole(&text);
+        assert!(expected.0.contains("the guide"), "a reference link shows its text");
+        assert!(!expected.0.contains("[later]"), "its label is not prose");
+        for threads in [1, 2, 3] {
+            let got = super::parse_in_pieces(&text, 0, cuts.clone(), threads).expect("safe cuts");
+            assert_eq!(shape(got), expected, "{threads} threads");
+        }
+        // Through the public entry, a document large enough to be cut.
+        let big = text.repeat(super::PIECES_DOC_BYTES / text.len() + 1);
+        let d = Document::parse_on(&big, InputFormat::Markdown, 2);
+        assert_eq!((d.masked.clone(), d.blocks.len()), {
+            let w = whole(&big);
+            (w.0, w.1.len())
+        });
+    }
+
+    #[test]
+    fn a_cut_inside_a_block_falls_back_to_the_whole_parse() {
+        let text = sectioned_document();
+        for inside in [
+            "# a comment, not a heading",
+            "# inside the comment",
+            "# yaml comment",
+            "# toml comment",
+            "# still code",
+        ] {
+            let at = text.find(inside).unwrap();
+            assert!(
+                super::parse_in_pieces(&text, 0, vec![at], 2).is_none(),
+                "cut before {inside:?} is not safe"
+            );
+        }
+        // A safe cut still parses in pieces.
+        assert!(super::parse_in_pieces(&text, 0, vec![text.find("# Refs").unwrap()], 2).is_some());
+    }
+
+    #[test]
+    fn cut_points_keep_their_distance() {
+        let text = "# One\n\ntext\n\n# Two\n\ntext\n\n# Three\n\ntext\n";
+        assert_eq!(super::cut_points(text, 0, 1).len(), 2);
+        assert_eq!(super::cut_points(text, 0, text.find("# Three").unwrap()).len(), 1);
+        assert!(super::cut_points(text, 0, text.len()).is_empty());
+        // `#hashtag` and `####### seven` are not headings; a line after text is not after a blank.
+        assert!(super::cut_points("a\n\n#tag\n\n####### x\n\ntext\n# no\n", 0, 1).is_empty());
     }
 
     #[test]

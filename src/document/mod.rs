@@ -82,9 +82,15 @@ pub struct Document<'a> {
 
 impl<'a> Document<'a> {
     pub fn parse(text: &'a str, format: InputFormat) -> Self {
+        Document::parse_on(text, format, 1)
+    }
+
+    /// [`Document::parse`] on up to `threads` threads (a Markdown document of at least
+    /// [`markdown::PIECES_DOC_BYTES`] is parsed in pieces, side by side).
+    pub fn parse_on(text: &'a str, format: InputFormat, threads: usize) -> Self {
         let (mut mask, blocks, front_matter) = match format {
             InputFormat::Text => plain::parse(text),
-            InputFormat::Markdown => markdown::parse(text),
+            InputFormat::Markdown => markdown::parse(text, threads),
             InputFormat::Html => html::parse(text),
             InputFormat::Email => email::parse(text),
         };
