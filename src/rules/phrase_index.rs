@@ -161,10 +161,6 @@ fn slot_of(h: u64, size: usize) -> usize {
     (h >> 32) as usize & (size - 1)
 }
 
-fn hash(bytes: &[u8]) -> u64 {
-    hash_at(bytes, 0, bytes.len())
-}
-
 /// The key of a phrase that begins with a word character: its first word, or its first two
 /// words and the gap between them.
 fn key_len(phrase: &str) -> usize {
@@ -186,7 +182,9 @@ impl PhraseIndex {
             punct_start: [false; 256],
             len: 0,
         };
-        let mut keyed: Vec<(u64, u32)> = Vec::new();
+        // (id, start, key end, first word's end), hashed once every phrase is in `bytes` (the
+        // hash reads eight bytes at a time, past a key's end where there are more).
+        let mut keys: Vec<(u32, usize, usize, usize)> = Vec::new();
         for (id, p) in phrases.into_iter().enumerate() {
             let start = index.bytes.len();
             index.bytes.extend_from_slice(p.as_bytes());
@@ -196,19 +194,21 @@ impl PhraseIndex {
             let lower = std::str::from_utf8(&index.bytes[start..]).unwrap_or_default();
             if !lower.is_empty() {
                 if word_at(lower, 0).is_some() {
-                    let k = key_len(lower);
-                    keyed.push((hash(&lower.as_bytes()[..k]), id as u32));
-                    let w1 = word_end(lower, 0);
-                    if k > w1 {
-                        // Mark the first word: the walk hashes two words only after one of these.
-                        keyed.push((hash(&lower.as_bytes()[..w1]), u32::MAX));
-                    }
+                    keys.push((id as u32, start, start + key_len(lower), start + word_end(lower, 0)));
                 } else {
                     let b = lower.as_bytes()[0];
                     index.by_byte[b as usize].push(id as u32);
                     index.punct_start[b as usize] = true;
                 }
                 index.len += 1;
+            }
+        }
+        let mut keyed: Vec<(u64, u32)> = Vec::with_capacity(keys.len() * 2);
+        for &(id, start, k, w1) in &keys {
+            keyed.push((hash_at(&index.bytes, start, k), id));
+            if k > w1 {
+                // Mark the first word: the walk hashes two words only after one of these.
+                keyed.push((hash_at(&index.bytes, start, w1), u32::MAX));
             }
         }
         // Two passes over an open-addressing table sized for every entry (no sort): count each
