@@ -150,6 +150,8 @@ struct Piece {
     defined: Vec<UniCase<String>>,
     /// A code, HTML or metadata block may run on past the piece's end: the cut was not safe.
     unsafe_cut: bool,
+    /// Does it define a footnote?
+    footnote_defs: bool,
 }
 
 impl Piece {
@@ -252,6 +254,17 @@ fn parse_in_pieces(
     if pieces.len() != n || pieces.iter().any(|p| p.unsafe_cut) {
         return None;
     }
+    // A footnote reference whose definition is in another piece would show as text in its own
+    // (GFM footnotes are links only when defined): then the whole text is parsed.
+    let with_defs: Vec<usize> = (0..n).filter(|&i| pieces[i].footnote_defs).collect();
+    if !with_defs.is_empty()
+        && (0..n).any(|i| {
+            let (s, e) = parsed(i);
+            with_defs.iter().any(|&j| j != i) && memchr::memmem::find(&text.as_bytes()[s..e], b"[^").is_some()
+        })
+    {
+        return None;
+    }
     // Reference links defined in another piece: parse those pieces again.
     let defined: HashSet<UniCase<String>> = pieces.iter_mut().flat_map(|p| std::mem::take(&mut p.defined)).collect();
     if !defined.is_empty() {
@@ -289,13 +302,14 @@ fn cut_points(text: &str, from: usize, least: usize) -> Vec<usize> {
         let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |k| start + k);
         let line = &text[start..end];
         let next = end + 1;
-        let blank = line.trim().is_empty();
+        let blank = is_blank(line);
         let was_open = meta.any();
         meta.line(line, text.get(next.min(text.len())..).unwrap_or(""));
         if was_open {
             // Inside what may be a metadata block: no cut.
         } else if let Some(term) = html_end {
-            if line.to_ascii_lowercase().contains(term) {
+            // As pulldown-cmark looks for it: case-sensitively.
+            if line.contains(term) {
                 html_end = None;
             }
         } else {
@@ -303,7 +317,7 @@ fn cut_points(text: &str, from: usize, least: usize) -> Vec<usize> {
             let t = &line[indent.min(line.len())..];
             if let Some((c, n)) = fence {
                 let run = t.bytes().take_while(|&b| b == c).count();
-                if indent < 4 && run >= n && t[run..].trim().is_empty() {
+                if indent < 4 && run >= n && only_spaces(&t[run..]) {
                     fence = None;
                 }
             } else if indent < 4
@@ -350,7 +364,7 @@ impl MetaOpeners {
         }
         let next = rest.split('\n').next().unwrap_or("");
         for c in [b'-', b'+'] {
-            if may_open(line, c) && !next.trim().is_empty() && !closes(next, c) {
+            if may_open(line, c) && !is_blank(next) && !closes(next, c) {
                 match c {
                     b'-' => self.dashes = true,
                     _ => self.pluses = true,
@@ -396,33 +410,41 @@ fn html_block_end(t: &str) -> Option<&'static str> {
     let tag_end = |name: &str| {
         lower
             .strip_prefix(name)
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '>']))
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(|c: char| c.is_ascii_whitespace() || c == '>'))
     };
-    let (opener, end) = if lower.starts_with("<!--") {
-        ("<!--", "-->")
+    let end = if lower.starts_with("<!--") {
+        "-->"
     } else if lower.starts_with("<![cdata[") {
-        ("<![cdata[", "]]>")
+        "]]>"
     } else if lower.starts_with("<?") {
-        ("<?", "?>")
+        "?>"
     } else if lower.starts_with("<!") && lower.as_bytes().get(2).is_some_and(u8::is_ascii_alphabetic) {
-        ("<!", ">")
-    } else if let Some(name) = ["<script", "<pre", "<style", "<textarea"]
-        .into_iter()
-        .find(|n| tag_end(n))
-    {
-        (
-            name,
-            match name {
-                "<script" => "</script>",
-                "<pre" => "</pre>",
-                "<style" => "</style>",
-                _ => "</textarea>",
-            },
-        )
+        ">"
+    } else if tag_end("<script") {
+        "</script>"
+    } else if tag_end("<pre") {
+        "</pre>"
+    } else if tag_end("<style") {
+        "</style>"
+    } else if tag_end("<textarea") {
+        "</textarea>"
     } else {
         return None;
     };
-    (!t[opener.len()..].to_ascii_lowercase().contains(end)).then_some(end)
+    // pulldown-cmark looks for the end marker in each line, the opening line included, as is
+    // (an end tag in capitals does not close the block).
+    (!t.contains(end)).then_some(end)
+}
+
+/// A blank line as CommonMark has it: spaces, tabs, vertical tabs and form feeds only (a line of
+/// no-break spaces is not blank), a CR of a CRLF ending aside.
+fn is_blank(line: &str) -> bool {
+    line.bytes().all(|b| matches!(b, b' ' | b'\t' | 0x0b | 0x0c | b'\r'))
+}
+
+/// Spaces only, then perhaps the CR of a CRLF ending: what may follow a closing fence.
+fn only_spaces(rest: &str) -> bool {
+    rest.strip_suffix('\r').unwrap_or(rest).bytes().all(|b| b == b' ')
 }
 
 /// Does the line (at column 0) open an ATX heading?
@@ -438,13 +460,17 @@ fn fence_closed(block: &str) -> bool {
     let Some((c, n)) = fence_open(&first) else {
         return false;
     };
-    let lines: Vec<&str> = block.trim_end().lines().collect();
+    let lines: Vec<&str> = block.trim_end_matches(['\n', '\r']).lines().collect();
     if lines.len() < 2 {
         return false;
     }
-    let last = strip(lines[lines.len() - 1]);
+    // The last line without its block quote markers must be the fence, indented less than four
+    // columns (deeper, as in a nested list item, counts as open: the whole parse decides then).
+    let last = lines[lines.len() - 1].trim_start_matches(['>', ' ']);
+    let unquoted = lines[lines.len() - 1].trim_start_matches('>');
+    let indent = unquoted.len() - unquoted.trim_start_matches(' ').len();
     let run = last.bytes().take_while(|&b| b == c).count();
-    run >= n && last[run..].trim().is_empty()
+    indent < 4 && run >= n && only_spaces(&last[run..])
 }
 
 /// The event loop over `text[start..end]`: what it shows and hides, its blocks and front
@@ -456,6 +482,7 @@ fn parse_piece(text: &str, start: usize, end: usize, last: bool, resolve: Option
     let mut meta = Vec::new();
     let mut broken: Vec<UniCase<String>> = Vec::new();
     let mut unsafe_cut = false;
+    let mut footnote_defs = false;
     let src = &text[start..end];
     let offset = start;
     // Whether the rest of the piece after byte `e` is blank (a block ending there may be open).
@@ -523,6 +550,7 @@ fn parse_piece(text: &str, start: usize, end: usize, last: bool, resolve: Option
                     open.push((BlockKind::ListItem { ordered }, s));
                 }
                 Tag::TableCell => open.push((BlockKind::TableCell, s)),
+                Tag::FootnoteDefinition(_) => footnote_defs = true,
                 _ => {}
             },
             Event::End(tag) => match tag {
@@ -605,6 +633,7 @@ fn parse_piece(text: &str, start: usize, end: usize, last: bool, resolve: Option
         broken,
         defined,
         unsafe_cut,
+        footnote_defs,
     }
 }
 
@@ -853,6 +882,60 @@ mod tests {
         }
         // A safe cut still parses in pieces.
         assert!(super::parse_in_pieces(&text, 0, vec![text.find("# Refs").unwrap()], 2).is_some());
+    }
+
+    /// Cut where `cut_points` would (everywhere it may): the pieces give the whole parse, or the
+    /// parse falls back to the whole text.
+    fn agrees_in_pieces(text: &str) -> bool {
+        match super::parse_in_pieces(text, 0, super::cut_points(text, 0, 1), 2) {
+            Some(got) => {
+                assert_eq!(shape(got), whole(text), "{text:?}");
+                true
+            }
+            None => false,
+        }
+    }
+
+    #[test]
+    fn pieces_follow_pulldown_cmark_on_edge_cases() {
+        // A closing fence followed by a tab is not one; `</PRE>` does not end `<PRE>`; `<pre` is
+        // an opener before a CR; a line of no-break spaces is not blank (an HTML block and a
+        // metadata opener go on through it).
+        for text in [
+            "```sh\necho\n```\t\n\n# Not a heading\n\ntext\n",
+            "<PRE>\nx\n</PRE>\n\n# Heading\n\ntext\n",
+            "<pre\r\n\r\n# Heading\r\n</pre>\r\n\r\n# Two\r\n\r\ntext\r\n",
+            "<div>\n\u{a0}\n# Heading\n\ntext\n",
+            "---\n\u{a0}\nkind: kb\n\n# Heading\n\ntext\n---\n",
+            "Text[^1].\n\n# Two\n\n[^1]: The note.\n",
+            "> ```\n> code\n\n# After a quote\n\ntext\n",
+        ] {
+            agrees_in_pieces(text);
+        }
+        assert!(agrees_in_pieces(
+            "<pre\r\n\r\n# Heading\r\n</pre>\r\n\r\n# Two\r\n\r\ntext\r\n"
+        ));
+        // A footnote defined in another piece: the whole text is parsed.
+        assert!(!agrees_in_pieces("Text[^1].\n\n# Two\n\n[^1]: The note.\n"));
+    }
+
+    #[test]
+    fn any_cut_before_a_heading_line_is_safe_or_refused() {
+        // Every `#` line after a blank line, inside blocks or not, as the only cut.
+        let text = sectioned_document();
+        let mut at = 0;
+        let mut prev_blank = true;
+        for line in text.split_inclusive('\n') {
+            if prev_blank
+                && line.starts_with('#')
+                && at > 0
+                && let Some(got) = super::parse_in_pieces(&text, 0, vec![at], 2)
+            {
+                assert_eq!(shape(got), whole(&text), "cut before {line:?}");
+            }
+            prev_blank = line.trim().is_empty();
+            at += line.len();
+        }
     }
 
     #[test]
