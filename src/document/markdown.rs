@@ -464,11 +464,13 @@ fn fence_closed(block: &str) -> bool {
     if lines.len() < 2 {
         return false;
     }
-    // The last line without its block quote markers must be the fence, indented less than four
-    // columns (deeper, as in a nested list item, counts as open: the whole parse decides then).
-    let last = lines[lines.len() - 1].trim_start_matches(['>', ' ']);
-    let unquoted = lines[lines.len() - 1].trim_start_matches('>');
-    let indent = unquoted.len() - unquoted.trim_start_matches(' ').len();
+    // The last line must be the fence, indented less than four columns. A block in a quote or a
+    // deeper list item counts as open (its last line starts with `>`, or deeper): then the
+    // whole text is parsed, which costs time, never a wrong answer (`> ```` in plain fenced
+    // code is code, not a closing fence in a quote).
+    let last = lines[lines.len() - 1];
+    let indent = last.len() - last.trim_start_matches(' ').len();
+    let last = &last[indent..];
     let run = last.bytes().take_while(|&b| b == c).count();
     indent < 4 && run >= n && only_spaces(&last[run..])
 }
@@ -935,6 +937,109 @@ mod tests {
             }
             prev_blank = line.trim().is_empty();
             at += line.len();
+        }
+    }
+
+    /// Lines that open, close or continue what a cut must not split, in any order: fences (with
+    /// tabs, spaces, indentation, in quotes and list items), HTML blocks of every kind and case,
+    /// metadata delimiters, reference links and definitions, footnotes, no-break-space lines,
+    /// headings and blank lines.
+    const LINES: &[&str] = &[
+        "",
+        "",
+        "",
+        "# Head",
+        "## Two",
+        "#",
+        "text line",
+        "You receive the following error message:",
+        "> quoted",
+        "> ```",
+        "- item",
+        "  ```",
+        "    ```",
+        "```",
+        "```\t",
+        "``` ",
+        "~~~",
+        "~~~~",
+        "```rust",
+        "<!--",
+        "-->",
+        "<!-- x -->",
+        "<pre>",
+        "</pre>",
+        "<PRE>",
+        "</PRE>",
+        "<pre",
+        "<script>",
+        "</script>",
+        "<?php",
+        "?>",
+        "<![CDATA[",
+        "]]>",
+        "<!DOCTYPE",
+        ">",
+        "<div>",
+        "</div>",
+        "---",
+        "...",
+        "+++",
+        "kind: incident",
+        "audience: manager",
+        "[a]: https://x.org",
+        "[B c]: /y",
+        "see [a] and [b c][]",
+        "[^1]: note",
+        "a note[^1]",
+        "\u{a0}",
+        "\t",
+        "*[DNS]: Domain",
+        "| a | b |",
+        "|---|---|",
+        "1. step",
+        "    indented code",
+        "Setext",
+        "======",
+        "text\r",
+        "\r",
+        "# Head\r",
+        "- ```",
+        "   ```",
+        "- ---",
+        "> ---",
+        "  - nested",
+        "<textarea>",
+        "</textarea>",
+        "<STYLE>",
+        "</style>",
+        "```\r",
+        "---\r",
+        "[a]: /z \"title",
+        "spanning title\"",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 512, ..Default::default() })]
+
+        #[test]
+        fn pieces_agree_with_the_whole_parse(picks in proptest::collection::vec(0..LINES.len(), 1..60)) {
+            let text: String = picks.iter().map(|&i| format!("{}\n", LINES[i])).collect();
+            agrees_in_pieces(&text);
+            // And every `#` line as the only cut, whether the scanner would choose it or not.
+            let mut at = 0;
+            let mut prev_blank = true;
+            for line in text.split_inclusive('\n') {
+                if prev_blank
+                    && line.starts_with('#')
+                    && at > 0
+                    && let Some(got) = super::parse_in_pieces(&text, 0, vec![at], 2)
+                {
+                    proptest::prop_assert_eq!(shape(got), whole(&text), "cut before {:?} in {:?}", line, text);
+                }
+                prev_blank = super::is_blank(line.trim_end_matches('\n'));
+                at += line.len();
+            }
         }
     }
 
