@@ -74,9 +74,11 @@ fn hash_at(bytes: &[u8], start: usize, end: usize) -> u64 {
         let w = if p + 8 <= bytes.len() {
             u64::from_le_bytes(bytes[p..p + 8].try_into().unwrap_or_default()) & (u64::MAX >> (64 - 8 * n))
         } else {
-            let mut buf = [0u8; 8];
-            buf[..n].copy_from_slice(&bytes[p..end]);
-            u64::from_le_bytes(buf)
+            // At the buffer's end (a phrase as the index is built): byte by byte, no copy.
+            bytes[p..end]
+                .iter()
+                .enumerate()
+                .fold(0u64, |w, (k, &b)| w | u64::from(b) << (8 * k))
         };
         h = mix(h, w);
     }
@@ -161,6 +163,10 @@ fn slot_of(h: u64, size: usize) -> usize {
     (h >> 32) as usize & (size - 1)
 }
 
+fn hash(bytes: &[u8]) -> u64 {
+    hash_at(bytes, 0, bytes.len())
+}
+
 /// The key of a phrase that begins with a word character: its first word, or its first two
 /// words and the gap between them.
 fn key_len(phrase: &str) -> usize {
@@ -182,9 +188,7 @@ impl PhraseIndex {
             punct_start: [false; 256],
             len: 0,
         };
-        // (id, start, key end, first word's end), hashed once every phrase is in `bytes` (the
-        // hash reads eight bytes at a time, past a key's end where there are more).
-        let mut keys: Vec<(u32, usize, usize, usize)> = Vec::new();
+        let mut keyed: Vec<(u64, u32)> = Vec::new();
         for (id, p) in phrases.into_iter().enumerate() {
             let start = index.bytes.len();
             index.bytes.extend_from_slice(p.as_bytes());
@@ -194,21 +198,19 @@ impl PhraseIndex {
             let lower = std::str::from_utf8(&index.bytes[start..]).unwrap_or_default();
             if !lower.is_empty() {
                 if word_at(lower, 0).is_some() {
-                    keys.push((id as u32, start, start + key_len(lower), start + word_end(lower, 0)));
+                    let k = key_len(lower);
+                    keyed.push((hash(&lower.as_bytes()[..k]), id as u32));
+                    let w1 = word_end(lower, 0);
+                    if k > w1 {
+                        // Mark the first word: the walk hashes two words only after one of these.
+                        keyed.push((hash(&lower.as_bytes()[..w1]), u32::MAX));
+                    }
                 } else {
                     let b = lower.as_bytes()[0];
                     index.by_byte[b as usize].push(id as u32);
                     index.punct_start[b as usize] = true;
                 }
                 index.len += 1;
-            }
-        }
-        let mut keyed: Vec<(u64, u32)> = Vec::with_capacity(keys.len() * 2);
-        for &(id, start, k, w1) in &keys {
-            keyed.push((hash_at(&index.bytes, start, k), id));
-            if k > w1 {
-                // Mark the first word: the walk hashes two words only after one of these.
-                keyed.push((hash_at(&index.bytes, start, w1), u32::MAX));
             }
         }
         // Two passes over an open-addressing table sized for every entry (no sort): count each
