@@ -8,7 +8,7 @@
 //! there byte for byte. Building the
 //! table costs a hash per phrase (an aho-corasick DFA of the ~3200 built-in phrases cost about
 //! 150M instructions to build, the noncontiguous NFA 20M: most of a 2 KB draft's check), and the
-//! walk reads each byte once with a table lookup per word.
+//! walk reads each word's bytes to find its end and again to hash it, with a table lookup per key.
 //!
 //! Matching is ASCII-case-insensitive: phrases are stored ASCII-lowercased and the caller passes
 //! an ASCII-lowercased text. What is reported, for each phrase, is every occurrence that starts
@@ -46,7 +46,7 @@ const MULTI: u32 = 1 << 31;
 
 const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
 
-/// One step of the key hash, eight bytes at a time: a word costs one or two multiplies (one per
+/// One step of the key hash, eight bytes at a time: a word costs 1 + len/8 multiplies (one per
 /// byte made the word walk a chain of dependent multiplies).
 #[inline]
 fn mix(h: u64, w: u64) -> u64 {
@@ -65,16 +65,18 @@ fn finish(h: u64) -> u64 {
 fn hash_at(bytes: &[u8], start: usize, end: usize) -> u64 {
     let mut h = mix(0, (end - start) as u64);
     let mut p = start;
+    let load8 = |p: usize| u64::from_le_bytes(bytes[p..p + 8].try_into().unwrap_or_default());
     while p + 8 <= end {
-        h = mix(h, u64::from_le_bytes(bytes[p..p + 8].try_into().unwrap_or_default()));
+        h = mix(h, load8(p));
         p += 8;
     }
     if p < end {
         let n = end - p;
         let w = if p + 8 <= bytes.len() {
-            u64::from_le_bytes(bytes[p..p + 8].try_into().unwrap_or_default()) & (u64::MAX >> (64 - 8 * n))
+            load8(p) & (u64::MAX >> (64 - 8 * n))
         } else {
-            // At the buffer's end (a phrase as the index is built): byte by byte, no copy.
+            // Within eight bytes of the buffer's end (a phrase just added to the index, a word at
+            // the end of the text): byte by byte, no copy.
             bytes[p..end]
                 .iter()
                 .enumerate()
