@@ -893,55 +893,28 @@ impl Engine {
         threads: usize,
         out: &mut Vec<Diagnostic>,
     ) {
-        use std::sync::atomic::{AtomicUsize, Ordering};
         let scan = std::sync::Mutex::new(Some(scan));
-        let next = AtomicUsize::new(0);
-        let work = || {
-            let mut done: Vec<(usize, Vec<Diagnostic>)> = Vec::new();
-            loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let mut found = Vec::new();
-                if i == 0 {
-                    let scan = scan.lock().unwrap_or_else(|e| e.into_inner()).take();
-                    if let Some(scan) = scan {
-                        self.check_terms_and_requires(
-                            cx.doc,
-                            cx.kind,
-                            cx.audience,
-                            active,
-                            scan,
-                            cx.sentence_hits,
-                            &mut found,
-                        );
-                    }
-                } else if let Some(rule) = shaped.get(i - 1) {
-                    self.check_shape(rule, cx, &mut found);
-                } else {
-                    return done;
+        let done = crate::walk::indexed(shaped.len() + 1, threads, |i| {
+            let mut found = Vec::new();
+            if i == 0 {
+                let scan = scan.lock().unwrap_or_else(|e| e.into_inner()).take();
+                if let Some(scan) = scan {
+                    self.check_terms_and_requires(
+                        cx.doc,
+                        cx.kind,
+                        cx.audience,
+                        active,
+                        scan,
+                        cx.sentence_hits,
+                        &mut found,
+                    );
                 }
-                done.push((i, found));
+            } else {
+                self.check_shape(shaped[i - 1], cx, &mut found);
             }
-        };
-        let mut done = std::thread::scope(|scope| {
-            let helpers: Vec<_> = (1..threads.min(shaped.len() + 1))
-                .map(|_| {
-                    scope.spawn(|| {
-                        let done = crate::error::on_helper(work);
-                        crate::heap::release_thread();
-                        done
-                    })
-                })
-                .collect();
-            let mut done = work();
-            for h in helpers {
-                // A panic on a helper is this document's panic (reported by the caller).
-                let found = h.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
-                done.extend(found.unwrap_or_else(|p| std::panic::resume_unwind(p)));
-            }
-            done
+            found
         });
-        done.sort_by_key(|(i, _)| *i);
-        out.extend(done.into_iter().flat_map(|(_, found)| found));
+        out.extend(done.into_iter().flatten());
     }
 
     /// The term rules (phrase and regex hits, judged) and the `require` rules.

@@ -262,6 +262,43 @@ pub fn check_file(engine: &Engine, settings: &Settings, overrides: Overrides, pa
     }
 }
 
+/// `f(0)` .. `f(n - 1)` on up to `threads` threads (the calling thread one of them), each index
+/// taken from a shared counter, the results in index order. For the pieces of one document (its
+/// rules, its Markdown pieces); a panic on a helper is re-raised on the caller.
+pub fn indexed<T: Send>(n: usize, threads: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            if i >= n {
+                return done;
+            }
+            done.push((i, f(i)));
+        }
+    };
+    let mut done = std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads.min(n))
+            .map(|_| {
+                scope.spawn(|| {
+                    let done = crate::error::on_helper(work);
+                    crate::heap::release_thread();
+                    done
+                })
+            })
+            .collect();
+        let mut done = work();
+        for h in helpers {
+            let found = h.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+            done.extend(found.unwrap_or_else(|p| std::panic::resume_unwind(p)));
+        }
+        done
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, t)| t).collect()
+}
+
 /// How many inputs a worker may run ahead of the output when they are small (see [`ordered`]).
 pub const AHEAD_MAX: usize = 256;
 /// How many bytes of input may be run ahead of the output beyond the first window.

@@ -225,40 +225,13 @@ fn parse_in_pieces(
             rest = tail;
         }
         let slots = std::sync::Mutex::new(slots);
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        let work = || {
-            let mut done = Vec::new();
-            loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                if i >= n {
-                    return done;
-                }
-                let slot = slots.lock().unwrap_or_else(|e| e.into_inner())[i].take();
-                if let Some(slot) = slot {
-                    done.push((i, run(i, None, slot)));
-                }
-            }
-        };
-        let mut done = std::thread::scope(|scope| {
-            let helpers: Vec<_> = (1..threads.min(n))
-                .map(|_| {
-                    scope.spawn(|| {
-                        let done = crate::error::on_helper(work);
-                        crate::heap::release_thread();
-                        done
-                    })
-                })
-                .collect();
-            let mut done = work();
-            for h in helpers {
-                // A panic on a helper is this document's panic (reported by the caller).
-                let found = h.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
-                done.extend(found.unwrap_or_else(|p| std::panic::resume_unwind(p)));
-            }
-            done
-        });
-        done.sort_by_key(|(i, _)| *i);
-        done.into_iter().map(|(_, p)| p).collect()
+        crate::walk::indexed(n, threads, |i| {
+            let slot = slots.lock().unwrap_or_else(|e| e.into_inner())[i].take();
+            slot.map(|slot| run(i, None, slot))
+        })
+        .into_iter()
+        .flatten()
+        .collect()
     };
     if pieces.len() != n || pieces.iter().any(|p| p.unsafe_cut) {
         return None;
