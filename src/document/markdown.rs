@@ -137,9 +137,17 @@ pub fn parse(text: &str, threads: usize) -> (Mask, Vec<Block>, FrontMatter) {
 
 /// One parse of the whole text (from `offset`, past a BOM).
 fn parse_whole(text: &str, offset: usize) -> (Mask, Vec<Block>, FrontMatter) {
-    let mut piece = parse_piece(text, offset, text.len(), true, None);
+    let mut piece = parse_piece(text, offset, text.len(), Role::Whole, None);
     let mask = piece.mask(text, 0, text.len());
     finish(mask, piece.blocks, &piece.meta)
+}
+
+/// What [`parse_piece`] parses: the whole text, or a piece of it that another follows, or the last.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Whole,
+    Piece,
+    LastPiece,
 }
 
 /// What one piece of a document gave.
@@ -207,7 +215,8 @@ fn parse_in_pieces(
     let masked = |i: usize| (if i == 0 { 0 } else { bounds[i] }, bounds[i + 1]);
     let run = |i: usize, resolve: Option<&HashSet<UniCase<String>>>, out: &mut [u8]| {
         let (s, e) = parsed(i);
-        let mut piece = parse_piece(text, s, e, i == n - 1, resolve);
+        let role = if i == n - 1 { Role::LastPiece } else { Role::Piece };
+        let mut piece = parse_piece(text, s, e, role, resolve);
         if !piece.unsafe_cut {
             let (ms, me) = masked(i);
             out.copy_from_slice(&piece.mask(text, ms, me).bytes);
@@ -468,7 +477,9 @@ fn closes_fence(line: &str, c: u8, n: usize) -> bool {
 /// The event loop over `text[start..end]`: what it shows and hides, its blocks and front
 /// matter. `resolve`: labels defined elsewhere in the document, which make a reference link
 /// that nothing in the piece defines a link.
-fn parse_piece(text: &str, start: usize, end: usize, last: bool, resolve: Option<&HashSet<UniCase<String>>>) -> Piece {
+fn parse_piece(text: &str, start: usize, end: usize, role: Role, resolve: Option<&HashSet<UniCase<String>>>) -> Piece {
+    // Only a piece that another follows can be cut inside a block; only pieces need the labels.
+    let (last, pieces) = (role != Role::Piece, role != Role::Whole);
     let mut ops = MaskOps::new(text);
     let mut blocks = Vec::new();
     let mut meta = Vec::new();
@@ -497,6 +508,9 @@ fn parse_piece(text: &str, start: usize, end: usize, last: bool, resolve: Option
     let mut open: Vec<(BlockKind, usize)> = Vec::new();
 
     let callback = |link: BrokenLink<'_>| {
+        if !pieces {
+            return None;
+        }
         let label = UniCase::new(link.reference.to_string());
         if resolve.is_some_and(|r| r.contains(&label)) {
             return Some((CowStr::Borrowed(""), CowStr::Borrowed("")));
@@ -612,11 +626,15 @@ fn parse_piece(text: &str, start: usize, end: usize, last: bool, resolve: Option
         }
         unsafe_cut |= meta.any();
     }
-    let defined = events
-        .reference_definitions()
-        .iter()
-        .map(|(label, _)| UniCase::new(label.to_string()))
-        .collect();
+    let defined = if pieces {
+        events
+            .reference_definitions()
+            .iter()
+            .map(|(label, _)| UniCase::new(label.to_string()))
+            .collect()
+    } else {
+        Vec::new()
+    };
     drop(events);
     Piece {
         ops,
