@@ -67,12 +67,21 @@ impl CompiledMetric {
         let Some(&max) = self.def.max.get(&cx.audience) else {
             return;
         };
-        let fill = |template: &str, value: String| {
+        // The placeholders that stay the same for the document, filled once (a long article
+        // can have hundreds of long sentences); `{value}` is filled per finding.
+        let fixed = |template: &str| {
             template
-                .replace("{value}", &value)
                 .replace("{max}", &trim_number(max))
                 .replace("{audience}", cx.audience.as_str())
                 .replace("{kind}", cx.kind.as_str())
+        };
+        let templates = std::cell::OnceCell::new();
+        let fill = |value: &str| {
+            let (message, suggestion) = templates.get_or_init(|| (fixed(rule.message), rule.suggestion.map(fixed)));
+            (
+                message.replace("{value}", value),
+                suggestion.as_ref().map(|t: &String| t.replace("{value}", value)),
+            )
         };
         match self.def.measure {
             Measure::SentenceWords => {
@@ -86,12 +95,8 @@ impl CompiledMetric {
                     }
                     let words = readability::word_count(text);
                     if words as f64 > max {
-                        let value = words.to_string();
-                        out.push(rule.diagnostic(
-                            *s,
-                            fill(rule.message, value.clone()),
-                            rule.suggestion.map(|t| fill(t, value.clone())),
-                        ));
+                        let (message, suggestion) = fill(&words.to_string());
+                        out.push(rule.diagnostic(*s, message, suggestion));
                     }
                 }
             }
@@ -107,11 +112,8 @@ impl CompiledMetric {
                         Anchor::Start => cx.doc.start_of_prose(),
                         Anchor::End => cx.doc.end_of_prose(),
                     };
-                    out.push(rule.diagnostic(
-                        Span::empty(at),
-                        fill(rule.message, value.clone()),
-                        rule.suggestion.map(|t| fill(t, value.clone())),
-                    ));
+                    let (message, suggestion) = fill(&value);
+                    out.push(rule.diagnostic(Span::empty(at), message, suggestion));
                 }
             }
         }
