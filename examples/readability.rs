@@ -43,7 +43,8 @@ fn main() {
         let doc = Document::parse(&text, InputFormat::from_path(&arg));
         if prose {
             for s in doc.sentences() {
-                let words: Vec<&str> = readability::reading_words(&doc.masked[s.start..s.end]).collect();
+                let mut words: Vec<&str> = Vec::new();
+                readability::each_reading_word(&doc.masked[s.start..s.end], |w| words.push(w));
                 if words.is_empty() {
                     continue;
                 }

@@ -81,12 +81,12 @@ pub fn sentence_stats(text: &str) -> SentenceStats {
     };
     // Words in the current fragment (the text between `.`, `!` and `?`).
     let mut frag_words = 0u32;
-    for word in reading_words(text) {
+    each_reading_word(text, |word| {
         st.words += 1;
         if !word.bytes().any(|b| matches!(b, b'.' | b'!' | b'?')) {
             frag_words += 1;
             st.syllables += word_syllables(word);
-            continue;
+            return;
         }
         let mut pieces = word.split(['.', '!', '?']).peekable();
         while let Some(piece) = pieces.next() {
@@ -101,17 +101,42 @@ pub fn sentence_stats(text: &str) -> SentenceStats {
             }
         }
         st.syllables += word_syllables(word);
-    }
+    });
     st.fragments += u32::from(frag_words > 2);
     st
 }
 
-/// The words the reading grade counts in `text` (see [`sentence_stats`]), in order.
-pub fn reading_words(text: &str) -> impl Iterator<Item = &str> {
-    text.split_whitespace()
-        .filter(|t| !is_identifier(t))
-        .flat_map(|t| t.split('-'))
-        .filter(|w| has_alphanumeric(w))
+/// Calls `f` with each word the reading grade counts in `text` (see [`sentence_stats`]), in
+/// order: whitespace-separated tokens that are not identifiers, split at hyphens, with a letter
+/// or digit.
+pub fn each_reading_word<'a>(text: &'a str, mut f: impl FnMut(&'a str)) {
+    if !text.is_ascii() {
+        text.split_whitespace().for_each(|t| reading_token(t, &mut f));
+        return;
+    }
+    // `split_whitespace` decodes every character; in ASCII text the whitespace is these bytes
+    // (U+0009-U+000D and the space), and a walk over the bytes finds the same tokens.
+    let b = text.as_bytes();
+    let space = |c: u8| matches!(c, b' ' | b'\t'..=b'\r');
+    let mut i = 0;
+    while i < b.len() {
+        if space(b[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && !space(b[i]) {
+            i += 1;
+        }
+        reading_token(&text[start..i], &mut f);
+    }
+}
+
+/// The words of one whitespace-separated token (see [`each_reading_word`]).
+fn reading_token<'a>(t: &'a str, f: &mut impl FnMut(&'a str)) {
+    if !is_identifier(t) {
+        t.split('-').filter(|w| has_alphanumeric(w)).for_each(f);
+    }
 }
 
 /// Does `s` hold a letter or digit? (ASCII bytes first: most words are ASCII.)
@@ -123,8 +148,15 @@ fn has_alphanumeric(s: &str) -> bool {
 /// a hash, an HTML entity. Such tokens make a text no harder to read than their place in it.
 pub fn is_identifier(token: &str) -> bool {
     // Most tokens are plain words: letters, an apostrophe, punctuation around them.
-    let core = token.trim_matches(|c: char| matches!(c, '.' | ',' | ';' | ':' | '!' | '?' | '(' | ')' | '"' | '\''));
-    if core.len() <= 25 && core.bytes().all(|b| b.is_ascii_alphabetic() || b == b'\'' || b == b'-') {
+    // (Trimmed as bytes: every character trimmed is ASCII, and ASCII bytes are never part of a
+    // longer character.)
+    let edge = |b: &u8| matches!(b, b'.' | b',' | b';' | b':' | b'!' | b'?' | b'(' | b')' | b'"' | b'\'');
+    let b = token.as_bytes();
+    let core = match b.iter().position(|c| !edge(c)) {
+        Some(i) => &b[i..b.len() - b.iter().rev().position(|c| !edge(c)).unwrap_or(0)],
+        None => &[][..],
+    };
+    if core.len() <= 25 && core.iter().all(|&b| b.is_ascii_alphabetic() || b == b'\'' || b == b'-') {
         return false;
     }
     if token.starts_with('&') && token.ends_with(';') {
@@ -837,6 +869,14 @@ mod tests {
         #[test]
         fn ascii_word_count_is_uax29(t in "[aZ09_ '.,:;\\-!\t\n\r]{0,40}") {
             proptest::prop_assert_eq!(word_count_ascii(t.as_bytes()), t.unicode_words().count(), "{:?}", t);
+        }
+
+        #[test]
+        fn ascii_reading_words_split_as_split_whitespace(t in "[ -~\t\n\r\x0b\x0c]{0,60}") {
+            let (mut fast, mut general) = (Vec::new(), Vec::new());
+            each_reading_word(&t, |w| fast.push(w.to_string()));
+            t.split_whitespace().for_each(|tok| reading_token(tok, &mut |w: &str| general.push(w.to_string())));
+            proptest::prop_assert_eq!(fast, general, "{:?}", t);
         }
 
         #[test]
