@@ -739,7 +739,9 @@ impl Engine {
         }
         if !self.detector.headings.is_empty() {
             for (_, line) in crate::document::lines_at(text) {
-                let t = line.trim();
+                // ASCII whitespace first, byte by byte: the masked text's blanked code is long
+                // runs of spaces, which `trim` would decode one character at a time.
+                let t = line.trim_ascii().trim();
                 if t.is_empty() || t.len() > 60 {
                     continue;
                 }
