@@ -134,7 +134,15 @@ pub fn each_reading_word<'a>(text: &'a str, mut f: impl FnMut(&'a str)) {
 
 /// The words of one whitespace-separated token (see [`each_reading_word`]).
 fn reading_token<'a>(t: &'a str, f: &mut impl FnMut(&'a str)) {
-    if !is_identifier(t) {
+    if is_identifier(t) {
+        return;
+    }
+    if !t.bytes().any(|b| b == b'-') {
+        // Most tokens have no hyphen: one word or none, without a split.
+        if has_alphanumeric(t) {
+            f(t);
+        }
+    } else {
         t.split('-').filter(|w| has_alphanumeric(w)).for_each(f);
     }
 }
