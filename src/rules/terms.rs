@@ -172,17 +172,26 @@ impl<'a> QuoteTracker<'a> {
             self.at = self.text[..span.start].rfind('\n').map_or(0, |i| i + 1);
             (self.straight, self.open, self.close) = (0, 0, 0);
         }
-        for c in self.text[self.at..span.start].chars() {
-            match c {
-                '\n' => (self.straight, self.open, self.close) = (0, 0, 0),
-                '"' => self.straight += 1,
-                '“' => self.open += 1,
-                '”' => self.close += 1,
+        let bytes = self.text.as_bytes();
+        // Only the text after the last newline counts: find it from the end (memrchr), then
+        // count the quotes byte by byte (`“` and `”` are E2 80 9C and E2 80 9D in UTF-8).
+        let mut seg = &bytes[self.at..span.start];
+        if let Some(nl) = memchr::memrchr(b'\n', seg) {
+            (self.straight, self.open, self.close) = (0, 0, 0);
+            seg = &seg[nl + 1..];
+        }
+        for (i, &b) in seg.iter().enumerate() {
+            match b {
+                b'"' => self.straight += 1,
+                0xE2 if seg.get(i + 1) == Some(&0x80) => match seg.get(i + 2) {
+                    Some(0x9C) => self.open += 1,
+                    Some(0x9D) => self.close += 1,
+                    _ => {}
+                },
                 _ => {}
             }
         }
         self.at = span.start;
-        let bytes = self.text.as_bytes();
         if self.straight % 2 == 1 {
             let next = cached_next(&mut self.next_straight, span.end, |from| {
                 memchr::memchr2(b'"', b'\n', &bytes[from..]).map(|i| from + i)
@@ -307,6 +316,30 @@ mod tests {
         back.reverse();
         assert_eq!(back, one_by_one);
         assert!(one_by_one.iter().any(|&q| q) && one_by_one.iter().any(|&q| !q));
+    }
+
+    proptest::proptest! {
+        /// The tracker's byte counting (quotes after the last newline, curly quotes as their
+        /// UTF-8 bytes) answers as reading each span's line does, in order and out of order.
+        #[test]
+        fn quote_tracker_agrees_on_any_text(
+            t in "[a \"“”\n é]{0,40}",
+            picks in proptest::collection::vec((0usize..64, 0usize..8), 0..12),
+        ) {
+            let bounds: Vec<usize> = (0..=t.len()).filter(|&i| t.is_char_boundary(i)).collect();
+            let spans: Vec<Span> = picks
+                .iter()
+                .map(|&(a, n)| {
+                    let s = bounds[a % bounds.len()];
+                    let e = bounds[(a % bounds.len() + n).min(bounds.len() - 1)];
+                    Span::new(s, e)
+                })
+                .collect();
+            let mut tracker = QuoteTracker::new(&t);
+            for &span in &spans {
+                proptest::prop_assert_eq!(tracker.is_quoted(span), is_quoted(&t, span), "{:?} {:?}", t, span);
+            }
+        }
     }
 
     #[test]
