@@ -638,8 +638,47 @@ pub fn syllables(word: &str) -> u32 {
     syllables_ascii(word.as_bytes())
 }
 
-/// [`syllables`] for an ASCII word.
+/// [`syllables`] for an ASCII word, remembered per thread for words of up to 16 bytes: prose
+/// repeats its words, and a hit costs a tenth of counting again.
 fn syllables_ascii(word: &[u8]) -> u32 {
+    if word.len() > 16 || word.is_empty() {
+        return count_syllables_ascii(word);
+    }
+    let mut key = [0u8; 16];
+    key[..word.len()].copy_from_slice(word);
+    let (lo, hi) = (
+        u64::from_le_bytes(key[..8].try_into().unwrap_or_default()),
+        u64::from_le_bytes(key[8..].try_into().unwrap_or_default()),
+    );
+    // Direct-mapped: a slot per hash, the newest word wins. The length is part of the key
+    // ("ab" and "ab\0" pad alike); an empty slot has length 0, which no word here has.
+    let len = word.len() as u32;
+    let slot = ((lo ^ hi.rotate_left(29)).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - SYLLABLE_SLOTS_LOG2)) as usize;
+    SYLLABLE_CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if cache.is_empty() {
+            cache.resize(1 << SYLLABLE_SLOTS_LOG2, (0, 0, 0, 0));
+        }
+        let entry = &mut cache[slot];
+        if (entry.0, entry.1, entry.2) == (lo, hi, len) {
+            return entry.3;
+        }
+        let n = count_syllables_ascii(word);
+        *entry = (lo, hi, len, n);
+        n
+    })
+}
+
+/// 4096 slots of 24 bytes: 96 KiB per thread, allocated on first use.
+const SYLLABLE_SLOTS_LOG2: u32 = 12;
+
+thread_local! {
+    /// [`syllables_ascii`]'s cache: (first 8 bytes, next 8 bytes, NUL-padded; length; syllables).
+    static SYLLABLE_CACHE: std::cell::RefCell<Vec<(u64, u64, u32, u32)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Counts the syllables of an ASCII word (see [`syllables`]).
+fn count_syllables_ascii(word: &[u8]) -> u32 {
     // "doesn't", "isn't": the "n" before "'t" is a syllable of its own after a consonant.
     let syllabic_nt = word.len() > 4 && word.ends_with(b"n't") && !is_vowel(word[word.len() - 4].to_ascii_lowercase());
     // Lower-case ASCII letters without apostrophes, on the stack.
@@ -885,6 +924,14 @@ mod tests {
             each_reading_word(&t, |w| fast.push(w.to_string()));
             t.split_whitespace().for_each(|tok| reading_token(tok, &mut |w: &str| general.push(w.to_string())));
             proptest::prop_assert_eq!(fast, general, "{:?}", t);
+        }
+
+        #[test]
+        fn remembered_syllables_are_counted_syllables(words in proptest::collection::vec("[a-zA-Z'\x00]{1,20}", 1..40)) {
+            // Twice over: the second pass answers from the cache where the first filled it.
+            for w in words.iter().chain(&words) {
+                proptest::prop_assert_eq!(syllables_ascii(w.as_bytes()), count_syllables_ascii(w.as_bytes()), "{:?}", w);
+            }
         }
 
         #[test]
