@@ -251,6 +251,8 @@ struct Configs {
     allow_outside: bool,
     by_path: HashMap<Option<PathBuf>, Arc<(Settings, Engine)>>,
     by_dir: HashMap<PathBuf, Option<PathBuf>>,
+    /// The config found for each absolute directory looked in (see `config::discover_cached`).
+    looked_in: HashMap<PathBuf, Option<PathBuf>>,
 }
 
 impl Configs {
@@ -276,7 +278,7 @@ impl Configs {
         let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
         self.by_dir
             .entry(dir.clone())
-            .or_insert_with(|| config::discover(&dir))
+            .or_insert_with(|| config::discover_cached(&dir, &mut self.looked_in))
             .clone()
     }
 }
@@ -297,6 +299,7 @@ fn check(args: CheckArgs) -> Result<i32, Error> {
         allow_outside: args.allow_outside_config,
         by_path: HashMap::new(),
         by_dir: HashMap::new(),
+        looked_in: HashMap::new(),
     };
     let overrides = Overrides {
         kind: args.kind,
@@ -315,9 +318,9 @@ fn check(args: CheckArgs) -> Result<i32, Error> {
     }
     let mut jobs: Vec<Job> = Vec::new();
     let mut errors: Vec<Error> = Vec::new();
-    let (file_paths, walk_errors): (Vec<PathBuf>, Vec<Error>) = {
+    let (file_paths, walk_errors): (Vec<(PathBuf, u64)>, Vec<Error>) = {
         let real: Vec<PathBuf> = paths.iter().filter(|p| p.as_os_str() != "-").cloned().collect();
-        walk::collect(&real)
+        walk::collect_sized(&real)
     };
     errors.extend(walk_errors);
     if paths.iter().any(|p| p.as_os_str() == "-") {
@@ -333,15 +336,16 @@ fn check(args: CheckArgs) -> Result<i32, Error> {
             .map_or("-".to_string(), |p| p.to_string_lossy().into_owned());
         jobs.push(Job::Stdin { name, name_path, bytes });
     }
-    jobs.extend(file_paths.into_iter().map(Job::File));
-
-    let sizes: Vec<u64> = jobs
+    // Sizes as listed (a file that changes size before it is read is read whole all the same).
+    let mut sizes: Vec<u64> = jobs
         .iter()
         .map(|j| match j {
             Job::Stdin { bytes, .. } => bytes.len() as u64,
-            Job::File(p) => std::fs::metadata(p).map_or(0, |m| m.len()),
+            Job::File(_) => 0,
         })
         .collect();
+    sizes.extend(file_paths.iter().map(|(_, len)| *len));
+    jobs.extend(file_paths.into_iter().map(|(p, _)| Job::File(p)));
     let input_bytes: u64 = sizes.iter().sum();
     // Literal prefilters pay for their compile time from about a megabyte of input on.
     crate::rules::require::set_prefilters(input_bytes >= crate::rules::require::PREFILTER_WORKLOAD);

@@ -32,13 +32,15 @@ pub fn read_regular_file(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
         use std::os::unix::fs::OpenOptionsExt;
         options.custom_flags(libc::O_NONBLOCK);
     }
-    let mut file = options.open(path)?;
+    let file = options.open(path)?;
     let meta = file.metadata()?;
     if !meta.is_file() {
         return Err(not_regular(&meta.file_type()));
     }
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0).saturating_add(1));
-    file.read_to_end(&mut bytes)?;
+    // Through `take`: `File::read_to_end` would ask for the size again (a second `statx` and an
+    // `lseek` per file), though the capacity above already holds the file and one byte more.
+    file.take(u64::MAX).read_to_end(&mut bytes)?;
     Ok(bytes)
 }
 

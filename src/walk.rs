@@ -19,6 +19,13 @@ pub const EXTENSIONS: &[&str] = &["md", "markdown", "txt", "text", "eml", "html"
 /// sockets and devices are skipped, so nothing found by walking can block the run. A path
 /// named explicitly that is not a regular file or directory is an error naming it.
 pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Error>) {
+    let (files, errors) = collect_sized(paths);
+    (files.into_iter().map(|(p, _)| p).collect(), errors)
+}
+
+/// [`collect`], with each file's size as it was listed (from the metadata the listing reads
+/// anyway: no second `stat` per file).
+pub fn collect_sized(paths: &[PathBuf]) -> (Vec<(PathBuf, u64)>, Vec<Error>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for p in paths {
@@ -34,7 +41,8 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Error>) {
                                     .and_then(|x| x.to_str())
                                     .is_some_and(|x| EXTENSIONS.iter().any(|ext| ext.eq_ignore_ascii_case(x)))
                             {
-                                found.push(e.into_path());
+                                let len = e.metadata().map_or(0, |m| m.len());
+                                found.push((e.into_path(), len));
                             }
                         }
                         Err(err) => errors.push(Error::Io {
@@ -46,7 +54,7 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Error>) {
                 found.sort();
                 files.extend(found);
             }
-            Ok(m) if m.is_file() => files.push(p.clone()),
+            Ok(m) if m.is_file() => files.push((p.clone(), m.len())),
             Ok(m) => errors.push(Error::Io {
                 path: p.clone(),
                 source: std::io::Error::other(format!(
