@@ -392,7 +392,14 @@ fn check(args: CheckArgs) -> Result<i32, Error> {
             std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     };
-    let emitter = emit::emitter(args.format, color, emit::rules_of(loaded.iter().map(|l| &l.1)));
+    // Inputs under one config share its engine: each engine once, in order of first use.
+    let mut engines: Vec<&Arc<(Settings, Engine)>> = Vec::new();
+    for l in &loaded {
+        if !engines.iter().any(|d| Arc::ptr_eq(d, l)) {
+            engines.push(l);
+        }
+    }
+    let emitter = emit::emitter(args.format, color, emit::rules_of(engines.iter().map(|l| &l.1)));
 
     if args.fix || args.diff || args.unsafe_fixes {
         return fix_mode(&args, jobs, loaded, overrides, emitter.as_ref(), fail_on, errors);
@@ -450,13 +457,8 @@ fn check(args: CheckArgs) -> Result<i32, Error> {
     // whichever worker needs it first while the others wait for it (see `Engine::precompile`).
     // Not for one file (only one worker checks it) nor for small runs (most regexes unused).
     if threads > 1 && jobs.len() > 1 && input_bytes >= crate::rules::require::PREFILTER_WORKLOAD {
-        // Inputs under one config share its engine.
-        let mut done: Vec<&Arc<(Settings, Engine)>> = Vec::new();
-        for l in &loaded {
-            if !done.iter().any(|d| Arc::ptr_eq(d, l)) {
-                done.push(l);
-                l.1.precompile(threads);
-            }
+        for l in &engines {
+            l.1.precompile(threads);
         }
     }
     // Results are written in input order; workers stay a bounded distance ahead.
