@@ -43,8 +43,7 @@ fn main() {
         let doc = Document::parse(&text, InputFormat::from_path(&arg));
         if prose {
             for s in doc.sentences() {
-                let mut words: Vec<&str> = Vec::new();
-                readability::each_reading_word(&doc.masked[s.start..s.end], |w| words.push(w));
+                let words: Vec<&str> = readability::reading_words(&doc.masked[s.start..s.end]).collect();
                 if words.is_empty() {
                     continue;
                 }

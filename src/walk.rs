@@ -23,8 +23,9 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Error>) {
     (files.into_iter().map(|(p, _)| p).collect(), errors)
 }
 
-/// [`collect`], with each file's size as it was listed (from the metadata the listing reads
-/// anyway: no second `stat` per file).
+/// [`collect`], with each file's size as it was listed: a file named on the command line reuses
+/// the metadata that decided it is a file (no second `stat`); a file found by walking costs the
+/// walker's `lstat`, in place of the `stat` the CLI made later before.
 pub fn collect_sized(paths: &[PathBuf]) -> (Vec<(PathBuf, u64)>, Vec<Error>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
