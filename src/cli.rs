@@ -317,6 +317,8 @@ fn check(args: CheckArgs) -> Result<i32, Error> {
         });
     }
     let mut jobs: Vec<Job> = Vec::new();
+    // The size of each job, in bytes.
+    let mut sizes: Vec<u64> = Vec::new();
     let mut errors: Vec<Error> = Vec::new();
     let (file_paths, walk_errors): (Vec<(PathBuf, u64)>, Vec<Error>) = {
         let real: Vec<PathBuf> = paths.iter().filter(|p| p.as_os_str() != "-").cloned().collect();
@@ -334,18 +336,15 @@ fn check(args: CheckArgs) -> Result<i32, Error> {
             .stdin_filename
             .as_ref()
             .map_or("-".to_string(), |p| p.to_string_lossy().into_owned());
+        sizes.push(bytes.len() as u64);
         jobs.push(Job::Stdin { name, name_path, bytes });
     }
-    // Sizes as listed (a file that changes size before it is read is read whole all the same).
-    let mut sizes: Vec<u64> = jobs
-        .iter()
-        .map(|j| match j {
-            Job::Stdin { bytes, .. } => bytes.len() as u64,
-            Job::File(_) => 0,
-        })
-        .collect();
-    sizes.extend(file_paths.iter().map(|(_, len)| *len));
-    jobs.extend(file_paths.into_iter().map(|(p, _)| Job::File(p)));
+    // Each file's size as listed (a file that changes size before it is read is read whole all
+    // the same).
+    for (p, len) in file_paths {
+        sizes.push(len);
+        jobs.push(Job::File(p));
+    }
     let input_bytes: u64 = sizes.iter().sum();
     // Literal prefilters pay for their compile time from about a megabyte of input on.
     crate::rules::require::set_prefilters(input_bytes >= crate::rules::require::PREFILTER_WORKLOAD);
