@@ -574,19 +574,28 @@ impl Engine {
     pub fn precompile(&self, threads: usize) {
         let mut all = self.lazy_regexes();
         all.sort_by_key(|re| std::cmp::Reverse(re.source_len()));
+        // One of each pattern on the threads: the packs hold some in several rules, and with
+        // both copies in the list the second thread to take one would wait for the first's
+        // compile. The copies are filled in afterwards, from the compiled regex.
+        let mut seen = std::collections::HashSet::new();
+        let (all, copies): (Vec<&LazyRegex>, Vec<&LazyRegex>) = all.into_iter().partition(|re| seen.insert(re.parts()));
+        // A panic here is not reported: the first input that needs this regex meets it again,
+        // and reports it as an internal error naming the file.
+        let compile = |re: &LazyRegex| {
+            let _ = crate::error::catch_panic(std::path::Path::new("<regex>"), || re.get().is_some());
+        };
         let next = std::sync::atomic::AtomicUsize::new(0);
         std::thread::scope(|scope| {
             for _ in 0..threads.max(1) {
                 scope.spawn(|| {
                     while let Some(re) = all.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
-                        // A panic here is not reported: the first input that needs this regex
-                        // meets it again, and reports it as an internal error naming the file.
-                        let _ = crate::error::catch_panic(std::path::Path::new("<regex>"), || re.get().is_some());
+                        compile(re);
                     }
                     crate::heap::release_thread();
                 });
             }
         });
+        copies.into_iter().for_each(compile);
     }
 
     /// Metadata of every enabled rule, in stable order.

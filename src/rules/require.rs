@@ -262,7 +262,6 @@ impl LazyRegex {
     }
 
     /// The pattern as given, whether `^`/`$` match at lines, whether case is ignored.
-    #[cfg(test)]
     pub fn parts(&self) -> (&str, bool, bool) {
         (&self.source, self.multi_line, self.case_insensitive)
     }
