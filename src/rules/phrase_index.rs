@@ -171,6 +171,7 @@ fn hash(bytes: &[u8]) -> u64 {
 
 /// The key of a phrase that begins with a word character: its first word, or its first two
 /// words and the gap between them.
+#[inline]
 fn key_len(phrase: &str) -> usize {
     let w1 = word_end(phrase, 0);
     let gap = gap_end(phrase, w1);
