@@ -650,16 +650,46 @@ fn parse_piece(text: &str, start: usize, end: usize, role: Role, resolve: Option
 /// What is hidden once the parse is done, in `text` (a whole document or a piece of one):
 /// DocFX markup, abbreviation definitions, bare URLs. None of these reaches past a line.
 fn hide_after_parse(text: &str, mask: &mut Mask) {
-    if memchr::memmem::find(text.as_bytes(), b"[!").is_some() || memchr::memmem::find(text.as_bytes(), b":::").is_some()
-    {
-        for m in docfx().find_iter(text) {
-            mask.hide(m.start(), m.end());
-        }
+    for (start, end) in docfx_matches(text) {
+        mask.hide(start, end);
     }
     if memchr::memmem::find(text.as_bytes(), b"*[").is_some() {
         hide_abbreviation_definitions(text, mask);
     }
     super::hide_urls(text, mask);
+}
+
+/// The matches of [`docfx`] in `text`, in order: its search, on the lines that hold `[!` or
+/// `:::` only. Every branch of the regex needs one of the two and stays on one line, so these
+/// are the matches of a search of the whole text; searching those lines alone keeps the lazy DFA
+/// off the rest (the third branch, `^[ \t]*:::`, has no literal prefix for the regex's own
+/// prefilter). The search sees the text before a line (`\b`, `^`), and ends at its `\n`.
+fn docfx_matches(text: &str) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut at: Vec<usize> = memchr::memmem::find_iter(bytes, b"[!")
+        .chain(memchr::memmem::find_iter(bytes, b":::"))
+        .collect();
+    if at.is_empty() {
+        return Vec::new();
+    }
+    at.sort_unstable();
+    let mut found = Vec::new();
+    let mut done = 0;
+    for k in at {
+        if k < done {
+            continue;
+        }
+        let start = memchr::memrchr(b'\n', &bytes[..k]).map_or(0, |n| n + 1);
+        let end = memchr::memchr(b'\n', &bytes[k..]).map_or(bytes.len(), |n| k + n);
+        let mut from = start;
+        while let Some(m) = docfx().find_at(&text[..end], from) {
+            found.push((m.start(), m.end()));
+            // Every branch matches at least `[!` or `:::`: never empty.
+            from = m.end();
+        }
+        done = end + 1;
+    }
+    found
 }
 
 /// The front matter (metadata blocks read in order), and the blocks in document order.
@@ -1038,6 +1068,55 @@ mod tests {
             agrees_in_pieces(&text);
             each_heading_cut_agrees(&text);
         }
+    }
+
+    /// Fragments for the DocFX markers' search: both markers, what their branches match around
+    /// them, line ends, a word character and a multibyte one.
+    const DOCFX: &[&str] = &[
+        "[!",
+        ":::",
+        "[!INCLUDE",
+        "[!video",
+        "[!div",
+        "include",
+        ":::image",
+        " type=\"x\"",
+        "]",
+        "[",
+        "(",
+        ")",
+        "[t](u)",
+        "zone",
+        "-",
+        " ",
+        "\t",
+        "\n",
+        "\r\n",
+        "x",
+        "é",
+        ":",
+        "!",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 2048, ..Default::default() })]
+
+        #[test]
+        fn docfx_line_search_finds_what_the_whole_text_search_finds(
+            picks in proptest::collection::vec(0..DOCFX.len(), 0..40)
+        ) {
+            let text: String = picks.iter().map(|&i| DOCFX[i]).collect();
+            let whole: Vec<(usize, usize)> = super::docfx().find_iter(&text).map(|m| (m.start(), m.end())).collect();
+            proptest::prop_assert_eq!(super::docfx_matches(&text), whole, "{:?}", text);
+        }
+    }
+
+    #[test]
+    fn docfx_markers_are_found_on_their_lines_only() {
+        let text = "Intro\n\n[!INCLUDE [note](../a.md)]\n\n::: zone pivot=\"x\"\ntext ::: not\n:::\n";
+        let found: Vec<&str> = super::docfx_matches(text).iter().map(|&(s, e)| &text[s..e]).collect();
+        assert_eq!(found, ["[!INCLUDE [note](../a.md)]", "::: zone pivot=\"x\"", ":::"]);
+        assert!(super::docfx_matches("no markers [here] or: there\n").is_empty());
     }
 
     #[test]
