@@ -567,7 +567,8 @@ impl Engine {
         all
     }
 
-    /// Compile every regex now on `threads` threads, largest first. Regexes are otherwise
+    /// Compile every regex now, largest first: each pattern once, on `threads` threads, then
+    /// the copies of a pattern several rules hold, from its compiled regex. Regexes are otherwise
     /// compiled on first use, and when every worker of a many-file run needs the same regexes
     /// at once, one compiles while the others wait on it: the compile time (about 70 ms of
     /// CPU for the built-in packs with prefilters) is spent one regex after another.

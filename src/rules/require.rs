@@ -138,10 +138,9 @@ pub fn input_from(hay: &str, start: usize) -> Input<'_> {
 /// Compiled regexes are kept for the process: the packs hold the same pattern in several rules
 /// (`impact-not-first` uses `missing-impact`'s cues, for one), and each is compiled once. A clone
 /// shares the compiled program and has its own search caches. A thread that asks for a pattern
-/// another thread is compiling waits for that compile instead of starting its own: a many-file
-/// run's up-front compile (`Engine::precompile`) takes the regexes largest first, so a pattern
-/// held by several rules comes up on both threads at once (the bench corpus: 111 compiles, 5
-/// of them a second compile of the same pattern, 3.4 ms of its 37 ms of compile time).
+/// another thread is compiling waits for that compile instead of starting its own (the workers
+/// of a many-file run can ask for one at once; before `Engine::precompile` took each pattern
+/// once, its threads did too: on the bench corpus 5 of 111 compiles, 3.4 ms of 37 ms).
 pub fn compile_with_case(pattern: &str, multi_line: bool, case_insensitive: bool) -> Result<Regex, BuildError> {
     type Key = (String, bool, bool, bool);
     type Cell = std::sync::Arc<OnceLock<Result<Regex, BuildError>>>;
@@ -225,26 +224,30 @@ fn compile_uncached(
 enum PrefixChoice {
     /// The meta regex extracts it (and may search for the literals alone).
     Auto,
-    /// None: the lazy DFA alone.
+    /// None, and none of the meta regex's literal optimizations (`auto_prefilter(false)` also
+    /// turns off its reverse suffix and reverse inner searches): the lazy DFA alone.
     None,
     /// The one the meta regex would build from the same literals.
     Given(Option<Prefilter>),
 }
 
-/// The prefix prefilter of a regex, as the meta regex would build it, except where its literals
-/// are single letters. Such a prefilter stops at nearly every word of prose and hands each stop
-/// to the lazy DFA, which then runs slower than the lazy DFA alone: case-insensitive
-/// `\b(?:became|become|...|is|are|be|...) (?:\w+ )?unavailable`, its literals cut to `b`, `w`,
-/// `g`, `i`, `a`, `r` and their capitals, searched the bench corpus in 125 ms with its prefilter
-/// and 26 ms without; `(?:windows|...|version|release|v)\s*\d+` in 71 / 26 ms. Prefixes of two
-/// letters or more (`it`, `if `, `you `), digits, punctuation or one capital (`A` of `AKIA`)
-/// searched it faster with the prefilter than without (1.1x for `it|this|that`, 3-11x for most).
+/// The prefix prefilter of a regex, as the meta regex would build it, except where any of its
+/// prefix literals is one lowercase letter. Such a regex (a case-insensitive alternation of many
+/// words, cut by the extraction to their first letters) searched faster with the lazy DFA alone
+/// than with the literal optimizations the meta regex picks for it: a prefilter on those
+/// letters, or, where that prefilter is slow, a reverse search from an inner literal (such as the
+/// space after the words), either of which stops at nearly every word of prose. Case-insensitive
+/// `\b(?:became|become|...|is|are|be|...) (?:\w+ )?unavailable`, its literals `b`, `w`, `g`, `i`,
+/// `a`, `r` and their capitals, searched the bench corpus in 125 ms with them and 26 ms without;
+/// `(?:windows|...|version|release|v)\s*\d+` in 71 / 26 ms. The regexes whose prefixes are two letters or
+/// more (`it`, `if `, `you `), digits, punctuation or one capital (`A` of `AKIA`) searched it
+/// faster with the optimizations than without (1.1x for `it|this|that`, 3-11x for most).
 ///
 /// The literals are extracted as the meta regex does (`util::prefilter::prefixes` in
-/// regex-automata 0.4.19), once: a prefilter given to the builder replaces its own extraction.
-/// Where the meta regex could search for the literals alone instead of using a regex engine (no
-/// look-around, no capture group, and exact literals or an alternation of literals), it is left
-/// to do so.
+/// regex-automata 0.4.19). A prefilter built from them is given to the builder, which then does
+/// not extract them again; it still does where they make no prefilter (`Given(None)`) and where
+/// it could search for the literals alone instead of using a regex engine (no look-around, no
+/// capture group, and exact literals or an alternation of literals), which is left to it.
 fn prefix_prefilter(hir: &regex_syntax::hir::Hir) -> PrefixChoice {
     use regex_syntax::hir::literal::{ExtractKind, Extractor};
     let props = hir.properties();
