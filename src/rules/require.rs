@@ -239,9 +239,10 @@ enum PrefixChoice {
 /// space after the words), either of which stops at nearly every word of prose. Case-insensitive
 /// `\b(?:became|become|...|is|are|be|...) (?:\w+ )?unavailable`, its literals `b`, `w`, `g`, `i`,
 /// `a`, `r` and their capitals, searched the bench corpus in 125 ms with them and 26 ms without;
-/// `(?:windows|...|version|release|v)\s*\d+` in 71 / 26 ms. The regexes whose prefixes are two letters or
-/// more (`it`, `if `, `you `), digits, punctuation or one capital (`A` of `AKIA`) searched it
-/// faster with the optimizations than without (1.1x for `it|this|that`, 3-11x for most).
+/// `(?:windows|...|version|release|v)\s*\d+` in 71 / 26 ms. The regexes whose prefixes are two
+/// letters or more (`it`, `if `, `you `), digits, punctuation or one capital (`A` of `AKIA`)
+/// searched the corpus faster with the optimizations than without (1.1x for `it|this|that`, 3-11x
+/// for most).
 ///
 /// The literals are extracted as the meta regex does (`util::prefilter::prefixes` in
 /// regex-automata 0.4.19). A prefilter built from them is given to the builder, which then does
