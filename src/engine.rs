@@ -46,13 +46,18 @@ enum Owner {
     Detect {
         def: usize,
     },
+    /// A phrase of a term regex's word gate (index into `Engine::term_regexes`): the regex
+    /// searches only a document in which one was found (see [`crate::rules::gate`]).
+    Gate {
+        regex: usize,
+    },
 }
 
 impl Owner {
     fn rule(self) -> Option<usize> {
         match self {
             Owner::Term { rule, .. } | Owner::Gloss { rule, .. } => Some(rule),
-            Owner::Cue { .. } | Owner::Detect { .. } => None,
+            Owner::Cue { .. } | Owner::Detect { .. } | Owner::Gate { .. } => None,
         }
     }
 }
@@ -93,8 +98,8 @@ pub struct Engine {
     phrase_owners: Vec<(Owner, Option<String>)>,
     /// The `pattern` entries' keywords, by keyword id.
     keywords: KeywordSet,
-    /// Open-ended term patterns.
-    term_regexes: Vec<(LazyRegex, Owner)>,
+    /// Open-ended term patterns, and whether each has a word gate.
+    term_regexes: Vec<(LazyRegex, Owner, bool)>,
     /// Per cue group id (`require` and `sections`): the group whose phrase hits it shares. Two
     /// groups with the same phrases (a `sections` cue taken from a `require` rule with
     /// `cues_from`) are one owner in the phrase index: on the 10 MB bench file, 196,311 cue hits
@@ -129,6 +134,8 @@ struct Scan {
     cue_hits: Vec<CueHit>,
     /// Detection score per kind from phrase cues.
     scores: [u32; 5],
+    /// Per term regex: was a phrase of its word gate found?
+    gates_open: Vec<bool>,
 }
 
 /// At most this many findings are reported per file (with a notice saying how many were found).
@@ -395,7 +402,17 @@ impl Engine {
                                     written_in(origin, format!("rule `{}`: {e}", def.id), &needles).with_help(e.help())
                                 })?;
                             }
-                            term_regexes.push((re, owner));
+                            let gate = require::term_gate(p, !t.case_sensitive);
+                            for phrase in gate.iter().flatten() {
+                                patterns.push(phrase.clone());
+                                phrase_owners.push((
+                                    Owner::Gate {
+                                        regex: term_regexes.len(),
+                                    },
+                                    None,
+                                ));
+                            }
+                            term_regexes.push((re, owner, gate.is_some()));
                         }
                     }
                 }
@@ -539,7 +556,7 @@ impl Engine {
 
     /// Compile every lazily compiled pattern now; an error names the first that fails.
     pub fn compile_all(&self) -> Result<(), String> {
-        for (re, _) in &self.term_regexes {
+        for (re, _, _) in &self.term_regexes {
             re.force().map_err(|e| e.to_string())?;
         }
         for r in &self.rules {
@@ -559,7 +576,7 @@ impl Engine {
     /// Every lazily compiled regex of the engine (kind detection, term patterns, rules).
     fn lazy_regexes(&self) -> Vec<&LazyRegex> {
         let mut all: Vec<&LazyRegex> = self.detector.regexes.iter().map(|(_, re)| re).collect();
-        all.extend(self.term_regexes.iter().map(|(re, _)| re));
+        all.extend(self.term_regexes.iter().map(|(re, _, _)| re));
         for r in &self.rules {
             all.extend(r.require.iter().flat_map(CompiledRequire::regexes));
             all.extend(r.shape.iter().flat_map(CompiledShape::regexes));
@@ -674,6 +691,7 @@ impl Engine {
         let mut scores = [0u32; 5];
         let mut detect_counts: HashMap<usize, u32> = HashMap::new();
         let mut hits = Vec::new();
+        let mut gates_open = vec![false; self.term_regexes.len()];
         lowercase_pieces(text, |base, lower| {
             hits.clear();
             self.phrases.find(lower, &mut hits);
@@ -711,6 +729,7 @@ impl Engine {
                             scores[kind_index(kind)] += weight;
                         }
                     }
+                    Owner::Gate { regex } => gates_open[regex] = true,
                 }
             }
             true
@@ -722,6 +741,7 @@ impl Engine {
             candidates,
             cue_hits,
             scores,
+            gates_open,
         }
     }
 
@@ -940,7 +960,7 @@ impl Engine {
         hits: &SentenceHits,
         out: &mut Vec<Diagnostic>,
     ) {
-        let candidates = self.candidates(doc, active, scan.candidates);
+        let candidates = self.candidates(doc, active, scan.candidates, &scan.gates_open);
         self.judge(doc, audience, candidates, out);
         // A document with no prose (empty, blank, only code or markup) has nothing for a
         // document-level rule to judge.
@@ -989,11 +1009,17 @@ impl Engine {
 
     /// Hits of active rules (phrases from the scan plus open-ended regexes), leftmost-longest
     /// and non-overlapping within each rule.
-    fn candidates(&self, doc: &Document, active: &[bool], mut cands: Vec<Candidate>) -> Vec<Candidate> {
+    fn candidates(
+        &self,
+        doc: &Document,
+        active: &[bool],
+        mut cands: Vec<Candidate>,
+        gates_open: &[bool],
+    ) -> Vec<Candidate> {
         let text = doc.masked.as_str();
         cands.retain(|c| c.owner.rule().is_some_and(|r| active[r]));
-        for (re, owner) in &self.term_regexes {
-            if !owner.rule().is_some_and(|r| active[r]) {
+        for (k, (re, owner, gated)) in self.term_regexes.iter().enumerate() {
+            if !owner.rule().is_some_and(|r| active[r]) || (*gated && !gates_open.get(k).copied().unwrap_or(false)) {
                 continue;
             }
             if let Some(re) = re.get() {
@@ -1071,7 +1097,7 @@ impl Engine {
                         fix,
                     });
                 }
-                Owner::Cue { .. } | Owner::Detect { .. } => {}
+                Owner::Cue { .. } | Owner::Detect { .. } | Owner::Gate { .. } => {}
                 Owner::Gloss {
                     entry, explains, exact, ..
                 } => {
@@ -1153,6 +1179,69 @@ mod tests {
             unicode += usize::from(needs);
         }
         assert!(unicode >= 10, "{unicode}");
+    }
+
+    /// A term regex skipped for want of a word gate phrase would have found nothing: the
+    /// findings with gates are those without, on texts made of the gated pattern's pieces and of
+    /// what could fool the word scan (a non-ASCII letter or `_` against a phrase, capitals,
+    /// markup, HTML entities).
+    #[test]
+    fn word_gates_never_lose_a_match() {
+        use crate::document::{Document, InputFormat};
+        use crate::profile::{Audience, Kind};
+        use proptest::prelude::*;
+        let gated = Engine::builtin().expect("built-in packs compile");
+        assert!(
+            gated.term_regexes.iter().any(|(_, _, g)| *g),
+            "a built-in term regex is gated"
+        );
+        let mut plain = Engine::builtin().expect("built-in packs compile");
+        plain.term_regexes.iter_mut().for_each(|(_, _, g)| *g = false);
+        let check = |engine: &Engine, text: &str, format: InputFormat| {
+            let doc = Document::parse(text, format);
+            format!("{:?}", engine.check(&doc, Kind::Reply, Audience::EndUser))
+        };
+        let blamed = "The big team never patches anything.";
+        assert!(check(&gated, blamed, InputFormat::Text).contains("blame-language"));
+        let pieces = [
+            "the ",
+            "our ",
+            "their ",
+            "that ",
+            "big ",
+            "team",
+            "vendor",
+            "s",
+            " ",
+            "never",
+            "always",
+            "keeps",
+            "can't even",
+            " patch",
+            "es",
+            "\u{e9}",
+            "_",
+            "-",
+            "\n",
+            ". ",
+            "TEAM ",
+            "Never ",
+            "**",
+            "`",
+            "&amp;",
+            "<b>",
+            "&#116;eam",
+            "Team Never Patches",
+        ];
+        let hits = std::sync::atomic::AtomicUsize::new(0);
+        proptest!(ProptestConfig::with_cases(400), |(parts in prop::collection::vec(prop::sample::select(pieces.to_vec()), 0..24), f in 0..3usize)| {
+            let text = parts.concat();
+            let format = [InputFormat::Text, InputFormat::Markdown, InputFormat::Html][f];
+            let with = check(&gated, &text, format);
+            hits.fetch_add(usize::from(with.contains("blame-language")), std::sync::atomic::Ordering::Relaxed);
+            prop_assert_eq!(with, check(&plain, &text, format), "{:?}", text);
+        });
+        assert!(hits.into_inner() > 10, "the texts reach the gated regex");
     }
 
     #[test]

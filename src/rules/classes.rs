@@ -12,6 +12,43 @@
 //! compile before (failed ASCII attempt, then Unicode), 0.41 ms wrapped.
 
 use regex_syntax::ast::{self, Ast, Visitor};
+use std::borrow::Cow;
+
+/// Rewrite `\b` to the ASCII word boundary `(?-u:\b)`. A Unicode `\b` makes the regex crate's
+/// lazy DFA give up on any non-ASCII text and fall back to engines that are 10-100x slower; an
+/// ASCII boundary differs only next to non-ASCII letters, which IT prose rarely puts at a cue's edge.
+pub fn ascii_word_boundaries(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut chars = pattern.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some('b') => out.push_str("(?-u:\\b)"),
+                Some(n) => {
+                    out.push('\\');
+                    out.push(n);
+                }
+                None => out.push('\\'),
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The ways a pack pattern is compiled, in the order `require::compile_with_case` tries them, as
+/// (Unicode mode, pattern text): ASCII mode; for a pattern with classes that need Unicode,
+/// ASCII mode with those classes in `(?u:...)` (see [`wrap_unicode`]); whole Unicode mode last.
+/// The last is always there.
+pub fn syntax_attempts(pattern: &str) -> impl Iterator<Item = (bool, Cow<'_, str>)> {
+    let plain = (!needs_unicode(pattern)).then_some((false, Cow::Borrowed(pattern)));
+    let wrapped = std::iter::once_with(|| wrap_unicode(pattern).map(|w| (false, Cow::Owned(w))));
+    plain
+        .into_iter()
+        .chain(wrapped.flatten())
+        .chain(std::iter::once((true, Cow::Borrowed(pattern))))
+}
 
 /// Will the ASCII-mode compile of `pattern` fail for want of Unicode? A lexical scan, no parse:
 /// `.`, a negated class (`[^`, `\W`, `\S`, `\D`, `[:^`), a Unicode class (`\p`, `\P`), or a

@@ -3,6 +3,7 @@
 
 pub mod classes;
 pub mod expand;
+pub mod gate;
 pub mod glossary;
 pub mod keywords;
 pub mod metric;

@@ -37,6 +37,21 @@ pub fn validate(pattern: &str) -> Result<regex_syntax::ast::Ast, String> {
 
 mod builtin {
     include!(concat!(env!("OUT_DIR"), "/expansions.rs"));
+    include!(concat!(env!("OUT_DIR"), "/gates.rs"));
+}
+
+/// The word gate of a term pattern ([`super::gate::word_gate`]): a built-in pack's was derived
+/// at build time and is looked up.
+pub fn term_gate(pattern: &str, case_insensitive: bool) -> Option<Vec<String>> {
+    let table = builtin::BUILTIN_GATES;
+    match table.binary_search_by(|(p, _, _)| (*p).cmp(pattern)) {
+        Ok(i) => {
+            let (_, ci, cs) = table[i];
+            let gate = if case_insensitive { ci } else { cs };
+            gate.map(|g| g.iter().map(|p| (*p).to_string()).collect())
+        }
+        Err(_) => super::gate::word_gate(pattern, case_insensitive),
+    }
 }
 
 /// The build-time expansion of a built-in pack's pattern (`build.rs`), if `pattern` is one.
@@ -59,28 +74,7 @@ pub fn validate_and_expand(pattern: &str) -> Result<Option<super::expand::Expans
     Ok(super::expand::expand_ast(pattern, &ast, EXPANSION_LIMIT))
 }
 
-/// Rewrite `\b` to the ASCII word boundary `(?-u:\b)`. A Unicode `\b` makes the regex crate's
-/// lazy DFA give up on any non-ASCII text and fall back to engines that are 10-100x slower; an
-/// ASCII boundary differs only next to non-ASCII letters, which IT prose rarely puts at a cue's edge.
-pub fn ascii_word_boundaries(pattern: &str) -> String {
-    let mut out = String::with_capacity(pattern.len() + 16);
-    let mut chars = pattern.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\\' {
-            match chars.next() {
-                Some('b') => out.push_str("(?-u:\\b)"),
-                Some(n) => {
-                    out.push('\\');
-                    out.push(n);
-                }
-                None => out.push('\\'),
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
+pub use super::classes::ascii_word_boundaries;
 
 pub fn compile(pattern: &str, multi_line: bool) -> Result<Regex, BuildError> {
     compile_with_case(pattern, multi_line, true)
@@ -211,13 +205,15 @@ fn compile_uncached(
         .build_from_hir(&hir)
         .map_err(Box::new)
     };
-    // ASCII mode; for a pattern with classes that need Unicode, ASCII mode with those classes
-    // in `(?u:...)` (see `rules::classes`); whole Unicode mode last.
-    let wrapped = || super::classes::wrap_unicode(pattern).and_then(|w| build(false, &w).ok());
-    if super::classes::needs_unicode(pattern) {
-        return wrapped().map_or_else(|| build(true, pattern), Ok);
+    // The first mode that builds; the last mode's error when none does.
+    let mut attempts = super::classes::syntax_attempts(pattern).peekable();
+    while let Some((unicode, text)) = attempts.next() {
+        let result = build(unicode, &text);
+        if result.is_ok() || attempts.peek().is_none() {
+            return result;
+        }
     }
-    build(false, pattern).or_else(|_| wrapped().map_or_else(|| build(true, pattern), Ok))
+    build(true, pattern) // not reached: the attempts end with whole Unicode mode
 }
 
 /// How a regex built with prefilters gets its prefix prefilter ([`prefix_prefilter`]).
@@ -755,6 +751,26 @@ mod tests {
         let sorted = builtin::BUILTIN_EXPANSIONS.windows(2).all(|w| w[0].0 < w[1].0);
         assert!(sorted, "the table is sorted for binary search");
         assert_eq!(builtin_expansion("a pattern in no pack"), None);
+    }
+
+    #[test]
+    fn build_time_gates_are_the_run_time_ones() {
+        let table = builtin::BUILTIN_GATES;
+        assert!(table.windows(2).all(|w| w[0].0 < w[1].0), "sorted for binary search");
+        let own = |g: Option<&[&str]>| g.map(|g| g.iter().map(|p| (*p).to_string()).collect::<Vec<_>>());
+        for &(pattern, ci, cs) in table {
+            assert_eq!(own(ci), super::super::gate::word_gate(pattern, true), "{pattern}");
+            assert_eq!(own(cs), super::super::gate::word_gate(pattern, false), "{pattern}");
+            assert_eq!(term_gate(pattern, true), own(ci));
+        }
+        // blame-language's "the ... team never ..." pattern is gated (the reason gates exist).
+        assert!(
+            table
+                .iter()
+                .any(|(p, ci, _)| p.contains("(?:team|vendor") && ci.is_some_and(|g| g.contains(&"teams never")))
+        );
+        // A pattern in no pack is derived when asked.
+        assert_eq!(term_gate(r"x (?:Foo) y", true), Some(vec!["foo".to_string()]));
     }
 
     #[test]

@@ -1,0 +1,283 @@
+//! Word gates: for a term regex, a set of whole-word phrases at least one of which every match
+//! holds, so that a document in which the engine's phrase scan found none of them is not
+//! searched with the regex at all.
+//!
+//! The scan over a document's words happens anyway (see [`super::phrase_index`]); a gate's
+//! phrases join it, and cost a table entry. A regex that must run over every document costs a
+//! pass over the text: `blame-language`'s `\b(?:the|our|their|that) (?:\w+ )?(?:team|...)s?
+//! (?:never|always|...) ...`, whose prefix literals (`the `, `that `) occur in every line of
+//! prose, took 22.8 ms of a one-thread run over the bench corpus (a timer around each search, in
+//! a throwaway build), the most of any regex. Its gate is 72 phrases, `team never`,
+//! `vendors always`, ... (what its middle can be): the corpus has none of them.
+//!
+//! A gate is sound only if the scan reports every occurrence of its phrases that a match holds.
+//! The scan reports a phrase where the character before it and the one after it are not word
+//! characters, in Unicode's sense (`é` is one), while the regexes test `\b` in ASCII (see
+//! [`super::classes::ascii_word_boundaries`]). So a `\b` proves nothing here; what does is a
+//! literal ASCII non-word byte on each side, in every match. The gate is chosen from the
+//! top-level sequence of the regex (its concatenation, in each branch of a top-level
+//! alternation): a run of elements whose matches are a finite set of exact literals, each
+//! beginning and ending with an ASCII word byte, with every match of what comes before ending in
+//! an ASCII non-word byte and every match of what comes after beginning with one. Of the runs
+//! that qualify, the one whose shortest phrase is longest (the rarest, as a rule) is taken,
+//! then the one with fewer phrases.
+//!
+//! Case: a case-insensitive regex matches the ASCII-lowercased copy of any of its matches too,
+//! and that copy is matched by the regex with the capital letters taken out of every class (in
+//! ASCII mode, case folding turns each letter into a class of both cases). Literals are extracted
+//! from that lower-case regex, so `team` gives one phrase, not 16. The scan lowercases the text
+//! in ASCII, as the phrases are.
+
+use regex_syntax::hir::literal::{ExtractKind, Extractor, Seq};
+use regex_syntax::hir::{Capture, Class, ClassBytes, ClassBytesRange, ClassUnicode, ClassUnicodeRange};
+use regex_syntax::hir::{Hir, HirKind, Repetition};
+
+/// At most this many phrases in one gate (more is a regex the scan would pay for).
+const MAX_PHRASES: usize = 256;
+
+/// The gate of `pattern` compiled as a pack pattern ([`parse_as_compiled`]), its phrases
+/// ASCII-lowercased, or `None` when no run of it qualifies (see the module's text). The built-in
+/// packs' gates are derived at build time (`build.rs` includes this file); see
+/// `require::term_gate`.
+pub fn word_gate(pattern: &str, case_insensitive: bool) -> Option<Vec<String>> {
+    let hir = parse_as_compiled(pattern, case_insensitive)?;
+    let hir = if case_insensitive { lower_case(&hir) } else { hir };
+    let mut phrases = gate(&hir)?;
+    for p in &mut phrases {
+        p.make_ascii_lowercase();
+    }
+    phrases.sort();
+    phrases.dedup();
+    Some(phrases)
+}
+
+/// The HIR of `pattern` as `require::compile_with_case` compiles it: with ASCII word
+/// boundaries, from the first of the [`super::classes::syntax_attempts`] that parses. A pattern
+/// that parses in a mode but does not build there (only the size limits fail a build after the
+/// parse) does not build in the later modes either, whose automata are larger: then no regex
+/// matches, whatever the HIR says. `None` when no mode parses it.
+fn parse_as_compiled(pattern: &str, case_insensitive: bool) -> Option<Hir> {
+    let pattern = super::classes::ascii_word_boundaries(pattern);
+    super::classes::syntax_attempts(&pattern).find_map(|(unicode, text)| {
+        regex_syntax::ParserBuilder::new()
+            .utf8(true)
+            .unicode(unicode)
+            .case_insensitive(case_insensitive)
+            .build()
+            .parse(&text)
+            .ok()
+    })
+}
+
+/// The gate of one branch: a top-level alternation needs one in each branch.
+fn gate(hir: &Hir) -> Option<Vec<String>> {
+    match hir.kind() {
+        HirKind::Capture(c) => gate(&c.sub),
+        HirKind::Alternation(branches) => {
+            let mut all = Vec::new();
+            for b in branches {
+                all.extend(gate(b)?);
+            }
+            (all.len() <= MAX_PHRASES).then_some(all)
+        }
+        HirKind::Concat(parts) => best_run(&split_literals(parts)),
+        HirKind::Literal(_) => best_run(&split_literals(std::slice::from_ref(hir))),
+        _ => None,
+    }
+}
+
+/// `parts` with each literal cut into its runs of ASCII word bytes and its other bytes, one
+/// each: a concatenation's adjacent literals come merged (`(?:team) x` is `team x`), and a run
+/// may begin or end inside one.
+fn split_literals(parts: &[Hir]) -> Vec<Hir> {
+    let mut out = Vec::with_capacity(parts.len());
+    for part in parts {
+        let HirKind::Literal(lit) = part.kind() else {
+            out.push(part.clone());
+            continue;
+        };
+        let mut rest: &[u8] = &lit.0;
+        while let Some(&first) = rest.first() {
+            let n = if word_byte(first) {
+                rest.iter().take_while(|&&b| word_byte(b)).count()
+            } else {
+                1
+            };
+            out.push(Hir::literal(&rest[..n]));
+            rest = &rest[n..];
+        }
+    }
+    out
+}
+
+/// The best qualifying run `parts[i..j]`, with something on both sides of it.
+fn best_run(parts: &[Hir]) -> Option<Vec<String>> {
+    let n = parts.len();
+    let before: Vec<bool> = (0..n)
+        .map(|i| i > 0 && context_ok(&parts[..i], ExtractKind::Suffix))
+        .collect();
+    let after: Vec<bool> = (0..n)
+        .map(|j| j > 0 && context_ok(&parts[j..], ExtractKind::Prefix))
+        .collect();
+    let mut best: Option<(usize, std::cmp::Reverse<usize>, Vec<String>)> = None;
+    for i in (1..n).filter(|&i| before[i]) {
+        for j in (i + 1..n).filter(|&j| after[j]) {
+            let Some(phrases) = run_phrases(&parts[i..j]) else {
+                continue;
+            };
+            let shortest = phrases.iter().map(String::len).min().unwrap_or(0);
+            let score = (shortest, std::cmp::Reverse(phrases.len()));
+            if best.as_ref().is_none_or(|(s, c, _)| score > (*s, *c)) {
+                best = Some((score.0, score.1, phrases));
+            }
+        }
+    }
+    best.map(|(_, _, p)| p)
+}
+
+fn extract(parts: &[Hir], kind: ExtractKind) -> Seq {
+    Extractor::new().kind(kind).extract(&Hir::concat(parts.to_vec()))
+}
+
+fn word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// Does every match of `parts` end (`Suffix`) or begin (`Prefix`) with an ASCII non-word byte?
+fn context_ok(parts: &[Hir], kind: ExtractKind) -> bool {
+    let suffix = matches!(kind, ExtractKind::Suffix);
+    let seq = extract(parts, kind);
+    let Some(lits) = seq.literals() else {
+        return false;
+    };
+    !lits.is_empty()
+        && lits.iter().all(|l| {
+            let edge = if suffix {
+                l.as_bytes().last()
+            } else {
+                l.as_bytes().first()
+            };
+            edge.is_some_and(|&b| b.is_ascii() && !word_byte(b))
+        })
+}
+
+/// Every match of `parts`, when they are a finite set of exact literals that begin and end
+/// with an ASCII word byte and hold no newline (the scan's pieces are cut after newlines).
+fn run_phrases(parts: &[Hir]) -> Option<Vec<String>> {
+    let seq = extract(parts, ExtractKind::Prefix);
+    let lits = seq.literals()?;
+    if lits.is_empty() || lits.len() > MAX_PHRASES || !seq.is_exact() {
+        return None;
+    }
+    lits.iter()
+        .map(|l| {
+            let b = l.as_bytes();
+            let edges = b.first().is_some_and(|&c| word_byte(c)) && b.last().is_some_and(|&c| word_byte(c));
+            (edges && !b.contains(&b'\n'))
+                .then(|| String::from_utf8(b.to_vec()).ok())
+                .flatten()
+        })
+        .collect()
+}
+
+/// `hir` with the ASCII capitals taken out of every class: it matches the ASCII-lowercased
+/// copies of the matches of `hir`, when `hir` is case-insensitive (its classes closed under
+/// ASCII case, its literals without letters).
+fn lower_case(hir: &Hir) -> Hir {
+    match hir.kind() {
+        HirKind::Class(Class::Unicode(c)) => {
+            let mut c = c.clone();
+            c.difference(&ClassUnicode::new([ClassUnicodeRange::new('A', 'Z')]));
+            Hir::class(Class::Unicode(c))
+        }
+        HirKind::Class(Class::Bytes(c)) => {
+            let mut c = c.clone();
+            c.difference(&ClassBytes::new([ClassBytesRange::new(b'A', b'Z')]));
+            Hir::class(Class::Bytes(c))
+        }
+        HirKind::Repetition(r) => Hir::repetition(Repetition {
+            sub: Box::new(lower_case(&r.sub)),
+            ..r.clone()
+        }),
+        HirKind::Capture(c) => Hir::capture(Capture {
+            sub: Box::new(lower_case(&c.sub)),
+            ..c.clone()
+        }),
+        HirKind::Concat(parts) => Hir::concat(parts.iter().map(lower_case).collect()),
+        HirKind::Alternation(parts) => Hir::alternation(parts.iter().map(lower_case).collect()),
+        HirKind::Empty | HirKind::Literal(_) | HirKind::Look(_) => hir.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gate_of(p: &str) -> Option<Vec<String>> {
+        word_gate(p, true)
+    }
+
+    #[test]
+    fn a_middle_between_spaces_is_the_gate() {
+        let g = gate_of(r"\bthe (?:\w+ )?(?:team|vendor)s? (?:never|always) (?:patch|test)\w*\b").unwrap();
+        assert_eq!(
+            g,
+            [
+                "team always",
+                "team never",
+                "teams always",
+                "teams never",
+                "vendor always",
+                "vendor never",
+                "vendors always",
+                "vendors never"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_rarest_run_wins_and_letters_come_out_lowercase() {
+        // "Outage" alone (6 bytes) against "Outage Window" (13): the longer, fewer-phrase run.
+        assert_eq!(
+            gate_of(r"\bplanned (?:Outage Window) ends\b").unwrap(),
+            ["outage window"]
+        );
+        // Case-sensitive regexes keep their literals, lowercased for the scan.
+        assert_eq!(word_gate(r"x (?:Foo|BAR) y", false).unwrap(), ["bar", "foo"]);
+    }
+
+    #[test]
+    fn alternations_need_a_gate_in_every_branch() {
+        assert_eq!(gate_of(r"a (?:foo) b|c (?:bar) d").unwrap(), ["bar", "foo"]);
+        assert_eq!(gate_of(r"a (?:foo) b|\bbar\b"), None);
+    }
+
+    #[test]
+    fn no_gate_without_a_non_word_byte_on_both_sides() {
+        // `\b` is ASCII in the regex and Unicode in the scan: "éfoo" matches `\bfoo`, and the
+        // scan sees one word there.
+        assert_eq!(gate_of(r"\bfoo\b"), None);
+        assert_eq!(gate_of(r"you (?:lied|cheated)\b"), None);
+        // Something optional before the run: the byte before it may be a letter.
+        assert_eq!(gate_of(r"\b(?:un)?(?:lock) this"), None);
+        // Open-ended runs, runs of punctuation only.
+        assert_eq!(gate_of(r"a \w+ b"), None);
+        assert_eq!(gate_of(r"a (?:--) b"), None);
+        // A word inside punctuation is a run of its own.
+        assert_eq!(gate_of(r"a (?:-foo) b").unwrap(), ["foo"]);
+        // Nothing to the side at all.
+        assert_eq!(gate_of(r"foo bar"), None);
+        // A newline in a phrase (the scan's pieces are cut after newlines).
+        assert_eq!(gate_of("a (?:foo\nbar|baz) b"), None);
+        // Not a pattern.
+        assert_eq!(gate_of(r"a (b"), None);
+    }
+
+    #[test]
+    fn an_optional_separator_still_leaves_a_non_word_byte() {
+        // Before `team`: either "the " or "the big ": both end in a space.
+        assert_eq!(gate_of(r"the (?:big )?(?:team) x").unwrap(), ["team"]);
+        // Before `team`: "the" or "the ": may end in `e`.
+        assert_eq!(gate_of(r"the ?(?:team) x"), None);
+    }
+}
