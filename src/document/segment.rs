@@ -68,7 +68,7 @@ fn split_run(masked: &str, start: usize, end: usize, out: &mut Vec<Span>) {
         let b = bytes[at];
         if b == b'\n' {
             // Blank line (only spaces/tabs/CR between two newlines) ends a sentence.
-            let mut j = at + 1;
+            let mut j = super::skip_spaces(run, at + 1);
             while j < end && matches!(bytes[j], b' ' | b'\t' | b'\r') {
                 j += 1;
             }
@@ -132,10 +132,10 @@ fn push_trimmed(masked: &str, start: usize, end: usize, out: &mut Vec<Span>) {
     let (mut s, mut e) = (start, end);
     // ASCII whitespace only: other (Unicode) whitespace is kept, which only widens a span.
     while s < e && b[s].is_ascii_whitespace() {
-        s += 1;
+        s = super::skip_spaces(&b[..e], s + 1);
     }
     while e > s && b[e - 1].is_ascii_whitespace() {
-        e -= 1;
+        e = super::rskip_spaces(b, s, e - 1);
     }
     if s < e {
         out.push(Span::new(s, e));
@@ -148,6 +148,17 @@ mod tests {
 
     fn split(t: &str) -> Vec<&str> {
         sentences(t, &[]).iter().map(|s| &t[s.start..s.end]).collect()
+    }
+
+    #[test]
+    fn runs_of_spaces_from_masking_are_trimmed_and_blank_lines_split() {
+        let pad = " ".repeat(37);
+        let t = format!("{pad}First one.{pad}\n{pad}\n{pad}Second{pad}\n \t \r\nThird{pad}");
+        assert_eq!(split(&t), ["First one.", "Second", "Third"]);
+        // Spaces then another byte on the "blank" line: not a break.
+        let t = format!("one{pad}\n{pad}x\ntwo");
+        assert_eq!(split(&t), [format!("one{pad}\n{pad}x\ntwo")]);
+        assert!(split(&pad).is_empty());
     }
 
     #[test]

@@ -718,20 +718,37 @@ impl CompiledRequire {
 
     /// A line that is one of the headings, alone or as a label ("Impact:" / "Impact: ...").
     fn has_heading(&self, masked: &str) -> bool {
-        masked.lines().any(|line| {
-            let t = line.trim();
-            if t.is_empty() {
-                return false;
+        let bytes = masked.as_bytes();
+        let mut start = 0;
+        while start < bytes.len() {
+            let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |k| start + k);
+            if self.is_heading_line(masked, start, end) {
+                return true;
             }
-            let head = t
-                .split(':')
-                .next()
-                .unwrap_or(t)
-                .trim()
-                .trim_end_matches(['-', '—', '–'])
-                .trim();
-            head.len() <= 40 && self.headings.contains(&head.to_lowercase())
-        })
+            start = end + 1;
+        }
+        false
+    }
+
+    /// Is `masked[start..end]`, a line, one of the headings? Its spaces are skipped eight at a
+    /// time before it is trimmed (a masked line is often nothing but spaces).
+    fn is_heading_line(&self, masked: &str, start: usize, end: usize) -> bool {
+        let bytes = masked.as_bytes();
+        let from = crate::document::skip_spaces(&bytes[..end], start);
+        let to = crate::document::rskip_spaces(bytes, from, end);
+        // Next to spaces or the line's ends: `from` and `to` are char boundaries.
+        let t = masked[from..to].trim();
+        if t.is_empty() {
+            return false;
+        }
+        let head = t
+            .split(':')
+            .next()
+            .unwrap_or(t)
+            .trim()
+            .trim_end_matches(['-', '—', '–'])
+            .trim();
+        head.len() <= 40 && self.headings.contains(&head.to_lowercase())
     }
 }
 
@@ -952,5 +969,33 @@ mod tests {
         assert!(r.has_heading("Impact: printing failed"));
         assert!(!r.has_heading("The impact was small."));
         assert!(r.has_heading("Customer impact : a long description of what users could not do that runs on and on"));
+        // Masked lines: long runs of spaces around the label, CRLF, Unicode spaces.
+        assert!(r.has_heading("x\n                        Impact:                  \r\ny"));
+        assert!(r.has_heading("\u{a0}Impact\u{a0}\n"));
+        assert!(!r.has_heading("                                \n\n        "));
+    }
+
+    proptest::proptest! {
+        /// The line walk finds a heading exactly where trimming each of `str::lines` does.
+        #[test]
+        fn heading_lines_are_those_of_str_lines(
+            pieces in proptest::collection::vec(
+                proptest::prop_oneof![" {1,20}", "[ \t\r\n:\u{a0}-]{1,3}", "(?:Customer )?[Ii]mpact|Impacts|é"],
+                0..10,
+            ),
+        ) {
+            let def = RequireDef {
+                headings: vec!["impact".into(), "customer impact".into()],
+                ..Default::default()
+            };
+            let r = CompiledRequire::new(&def, &mut 0).unwrap();
+            let text = pieces.concat();
+            let by_lines = text.lines().any(|line| {
+                let t = line.trim();
+                let head = t.split(':').next().unwrap_or(t).trim().trim_end_matches(['-', '—', '–']).trim();
+                !t.is_empty() && head.len() <= 40 && r.headings.contains(&head.to_lowercase())
+            });
+            proptest::prop_assert_eq!(r.has_heading(&text), by_lines, "{:?}", text);
+        }
     }
 }
