@@ -339,23 +339,12 @@ pub fn word_bound(text: &str) -> usize {
 }
 
 /// The number of runs of ASCII letters and digits in `b`, eight bytes at a time (SWAR): each
-/// byte's top bit says whether it is a letter or digit, and a run starts at each such bit whose
-/// byte before has none. Measured on the bench corpus (callgrind, one thread), where every
+/// byte's top bit says whether it is a letter or digit ([`crate::document::ascii_alnum_bits`]),
+/// and a run starts at each such bit whose byte before has none. Measured on the bench corpus (callgrind, one thread), where every
 /// sentence of every document is counted: the table-driven byte-pair count it replaces cost
 /// 146M instructions.
 fn run_starts(b: &[u8]) -> usize {
-    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
-    const TOP: u64 = u64::from_le_bytes([0x80; 8]);
-    // Top bit of each byte: is its low seven bits' value in `lo..=hi`? (No carry crosses a
-    // byte: the sums stay below 0x100.)
-    let in_range = |x: u64, lo: u64, hi: u64| (x + ONES * (0x80 - lo)) & !(x + ONES * (0x7F - hi)) & TOP;
-    let alnum = |w: u64| {
-        let x = w & !TOP;
-        let digit = in_range(x, u64::from(b'0'), u64::from(b'9'));
-        let letter = in_range(x | (ONES * 0x20), u64::from(b'a'), u64::from(b'z'));
-        // Bytes above ASCII are not letters here, whatever their low bits.
-        (digit | letter) & !(w & TOP)
-    };
+    let alnum = crate::document::ascii_alnum_bits;
     let mut count = 0;
     // The top bit of the last byte before the chunk, moved to the first byte's place.
     let mut before = 0u64;

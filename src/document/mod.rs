@@ -261,6 +261,22 @@ pub fn skip_spaces(bytes: &[u8], mut i: usize) -> usize {
     i
 }
 
+/// The top bit of each byte of `w` set where that byte is an ASCII letter or digit, the other
+/// bits clear (SWAR: two range tests on the low seven bits of all eight bytes at once, bytes
+/// above ASCII cleared).
+#[inline]
+pub fn ascii_alnum_bits(w: u64) -> u64 {
+    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+    const TOP: u64 = u64::from_le_bytes([0x80; 8]);
+    // Top bit of each byte: is its value (below 0x80) in `lo..=hi`? No carry crosses a byte:
+    // the sums stay below 0x100.
+    let in_range = |x: u64, lo: u64, hi: u64| (x + ONES * (0x80 - lo)) & !(x + ONES * (0x7F - hi)) & TOP;
+    let x = w & !TOP;
+    let digit = in_range(x, u64::from(b'0'), u64::from(b'9'));
+    let letter = in_range(x | (ONES * 0x20), u64::from(b'a'), u64::from(b'z'));
+    (digit | letter) & !(w & TOP)
+}
+
 /// The start of the run of spaces in `bytes[lo..hi]` that ends at `hi`: [`skip_spaces`] backwards.
 #[inline]
 pub fn rskip_spaces(bytes: &[u8], lo: usize, mut hi: usize) -> usize {
@@ -371,6 +387,23 @@ impl Mask {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_alnum_bits_on_every_byte_in_every_place() {
+        for b in 0..=255u8 {
+            for at in 0..8 {
+                let mut w = [b'-'; 8];
+                w[at] = b;
+                let bits = ascii_alnum_bits(u64::from_le_bytes(w));
+                let want = if b.is_ascii_alphanumeric() {
+                    0x80u64 << (8 * at)
+                } else {
+                    0
+                };
+                assert_eq!(bits, want, "{b:#x} at {at}");
+            }
+        }
+    }
 
     #[test]
     fn skip_spaces_stops_at_the_first_other_byte() {

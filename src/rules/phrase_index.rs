@@ -115,16 +115,37 @@ fn word_at(text: &str, i: usize) -> Option<usize> {
     is_word_char(c).then_some(c.len_utf8())
 }
 
-/// The end of the run of word characters starting at `i`.
+/// The end of the run of word characters starting at `i`: eight ASCII word bytes at a time
+/// ([`crate::document::ascii_alnum_bits`] and `_`), then a character at a time where a byte is
+/// not one (the run's end, or a character above ASCII that may be a word character) and in the
+/// last seven bytes. Most words end within the first eight bytes: one test instead of one per
+/// byte (the byte loop cost 17M instructions on a 600-file sample).
 #[inline]
 fn word_end(text: &str, mut i: usize) -> usize {
-    while i < text.len() {
-        match word_at(text, i) {
+    const TOP: u64 = u64::from_le_bytes([0x80; 8]);
+    const UNDERSCORES: u64 = u64::from_le_bytes([b'_'; 8]);
+    let bytes = text.as_bytes();
+    loop {
+        while let Some(chunk) = bytes.get(i..i + 8) {
+            let w = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+            // `_` bytes: zero after the xor, so adding 0x7F leaves their top bit clear.
+            let x = w ^ UNDERSCORES;
+            let underscore = !(((x & !TOP) + !TOP) | x) & TOP;
+            let other = !(crate::document::ascii_alnum_bits(w) | underscore) & TOP;
+            if other != 0 {
+                i += (other.trailing_zeros() / 8) as usize;
+                if bytes[i] < 0x80 {
+                    return i; // an ASCII byte that is not a word byte
+                }
+                break;
+            }
+            i += 8;
+        }
+        match (i < text.len()).then(|| word_at(text, i)).flatten() {
             Some(n) => i += n,
-            None => break,
+            None => return i,
         }
     }
-    i
 }
 
 /// The end of the run of non-word characters starting at `i`.
@@ -304,8 +325,18 @@ impl PhraseIndex {
         }
     }
 
-    #[inline]
+    /// Compare the phrases `ids` with the text at `start`. Most words are no key: the test for
+    /// none is inlined at each call, the comparisons are not (called for every word, the whole
+    /// function cost 7M instructions on a 600-file sample in its calls and returns alone).
+    #[inline(always)]
     fn try_ids(&self, ids: &[u32], text: &str, start: usize, out: &mut Vec<Hit>) {
+        if !ids.is_empty() {
+            self.compare_ids(ids, text, start, out);
+        }
+    }
+
+    #[inline(never)]
+    fn compare_ids(&self, ids: &[u32], text: &str, start: usize, out: &mut Vec<Hit>) {
         let bytes = text.as_bytes();
         for &id in ids {
             let (ps, pe) = self.spans[id as usize];
@@ -483,6 +514,49 @@ mod tests {
         let mut out = Vec::new();
         index.find("a b", &mut out);
         assert_eq!(out, [(0, 0, 1), (2, 2, 3)]);
+    }
+
+    /// The end of the run of word characters, a character at a time (what `word_end` does
+    /// eight bytes at a time).
+    fn word_end_by_chars(text: &str, mut i: usize) -> usize {
+        while let Some(n) = (i < text.len()).then(|| word_at(text, i)).flatten() {
+            i += n;
+        }
+        i
+    }
+
+    #[test]
+    fn word_end_stops_at_every_non_word_byte_in_every_place() {
+        for b in 0..=127u8 {
+            for at in 0..20 {
+                let mut t = vec![b'a'; 20];
+                t[at] = b;
+                let text = std::str::from_utf8(&t).unwrap();
+                for from in [0, 3, 8] {
+                    assert_eq!(
+                        word_end(text, from),
+                        word_end_by_chars(text, from),
+                        "{b:#x} at {at} from {from}"
+                    );
+                }
+            }
+        }
+        for text in [
+            "abcdefghé_jklmnop qr",
+            "café",
+            "日本語 x",
+            "abcdefgh\u{a0}ij",
+            "x—y",
+            "abcdefg_",
+        ] {
+            for from in (0..text.len()).filter(|&k| text.is_char_boundary(k)) {
+                assert_eq!(
+                    word_end(text, from),
+                    word_end_by_chars(text, from),
+                    "{text:?} from {from}"
+                );
+            }
+        }
     }
 
     #[test]
