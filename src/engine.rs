@@ -1246,6 +1246,59 @@ mod tests {
         assert!(hits.into_inner() > 10, "the texts reach the gated regex");
     }
 
+    /// `shouting`'s entries search only the lines with two capitals side by side: the findings
+    /// are those of a search of the whole text, on texts of capitals, acronyms, code, markup
+    /// and lines of every length.
+    #[test]
+    fn capital_lines_find_what_the_whole_text_search_finds() {
+        use crate::document::{Document, InputFormat};
+        use crate::profile::{Audience, Kind};
+        use crate::rules::pattern::NO_CAPITAL_LINES;
+        use proptest::prelude::*;
+        use std::sync::atomic::Ordering;
+        let engine = Engine::builtin().expect("built-in packs compile");
+        let check = |text: &str, format: InputFormat, whole: bool| {
+            let doc = Document::parse(text, format);
+            let _one_at_a_time = super::NO_WINDOWS_TESTS.lock().unwrap_or_else(|e| e.into_inner());
+            NO_CAPITAL_LINES.store(whole, Ordering::SeqCst);
+            let found = engine.check(&doc, Kind::Reply, Audience::EndUser);
+            NO_CAPITAL_LINES.store(false, Ordering::SeqCst);
+            format!("{found:?}")
+        };
+        let pieces = [
+            "please DO NOT unplug it ",
+            "THE SERVER IS DOWN",
+            "DO ",
+            "NOT ",
+            "NEVER",
+            "restart the PC ",
+            "the VPN and DNS ",
+            "A ",
+            "I ",
+            ", ",
+            "\t",
+            "\n",
+            "\n\n",
+            "- ",
+            "# HEADING ",
+            "`CODE NOT`",
+            "**",
+            "IT ",
+            "ok. ",
+            "\u{e9}",
+            "NOTE: ",
+        ];
+        let hits = std::sync::atomic::AtomicUsize::new(0);
+        proptest!(ProptestConfig::with_cases(300), |(parts in prop::collection::vec(prop::sample::select(pieces.to_vec()), 0..24), md in any::<bool>())| {
+            let text = parts.concat();
+            let format = if md { InputFormat::Markdown } else { InputFormat::Text };
+            let lines = check(&text, format, false);
+            hits.fetch_add(usize::from(lines.contains("shouting")), Ordering::Relaxed);
+            prop_assert_eq!(lines, check(&text, format, true), "{:?}", text);
+        });
+        assert!(hits.into_inner() > 30, "the texts have shouting findings");
+    }
+
     #[test]
     fn precompile_compiles_every_regex() {
         let engine = Engine::builtin().expect("built-in packs compile");

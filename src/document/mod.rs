@@ -266,15 +266,26 @@ pub fn skip_spaces(bytes: &[u8], mut i: usize) -> usize {
 /// above ASCII cleared).
 #[inline]
 pub fn ascii_alnum_bits(w: u64) -> u64 {
-    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
-    const TOP: u64 = u64::from_le_bytes([0x80; 8]);
-    // Top bit of each byte: is its value (below 0x80) in `lo..=hi`? No carry crosses a byte:
-    // the sums stay below 0x100.
-    let in_range = |x: u64, lo: u64, hi: u64| (x + ONES * (0x80 - lo)) & !(x + ONES * (0x7F - hi)) & TOP;
     let x = w & !TOP;
-    let digit = in_range(x, u64::from(b'0'), u64::from(b'9'));
-    let letter = in_range(x | (ONES * 0x20), u64::from(b'a'), u64::from(b'z'));
+    let digit = in_range(x, b'0', b'9');
+    let letter = in_range(x | (ONES * 0x20), b'a', b'z');
     (digit | letter) & !(w & TOP)
+}
+
+/// [`ascii_alnum_bits`] for the ASCII capitals.
+#[inline]
+pub fn ascii_upper_bits(w: u64) -> u64 {
+    in_range(w & !TOP, b'A', b'Z') & !(w & TOP)
+}
+
+const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+const TOP: u64 = u64::from_le_bytes([0x80; 8]);
+
+/// The top bit of each byte of `x` (each below 0x80) set where its value is in `lo..=hi`. No
+/// carry crosses a byte: the sums stay below 0x100.
+#[inline]
+fn in_range(x: u64, lo: u8, hi: u8) -> u64 {
+    (x + ONES * u64::from(0x80 - lo)) & !(x + ONES * u64::from(0x7F - hi)) & TOP
 }
 
 /// The start of the run of spaces in `bytes[lo..hi]` that ends at `hi`: [`skip_spaces`] backwards.
@@ -389,18 +400,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ascii_alnum_bits_on_every_byte_in_every_place() {
+    fn ascii_alnum_and_upper_bits_on_every_byte_in_every_place() {
         for b in 0..=255u8 {
             for at in 0..8 {
                 let mut w = [b'-'; 8];
                 w[at] = b;
-                let bits = ascii_alnum_bits(u64::from_le_bytes(w));
-                let want = if b.is_ascii_alphanumeric() {
-                    0x80u64 << (8 * at)
-                } else {
-                    0
-                };
-                assert_eq!(bits, want, "{b:#x} at {at}");
+                let bit = |yes: bool| if yes { 0x80u64 << (8 * at) } else { 0 };
+                let w = u64::from_le_bytes(w);
+                assert_eq!(ascii_alnum_bits(w), bit(b.is_ascii_alphanumeric()), "{b:#x} at {at}");
+                assert_eq!(ascii_upper_bits(w), bit(b.is_ascii_uppercase()), "{b:#x} at {at}");
             }
         }
     }

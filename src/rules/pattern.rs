@@ -119,6 +119,9 @@ struct Entry {
     /// How far from a keyword occurrence a match of any of the entry's patterns can reach, when
     /// every match must hold a keyword (worked out on first use; see [`super::windows`]).
     reach: OnceLock<Option<Reach>>,
+    /// Do all the entry's matches lie on one line and hold two ASCII capitals side by side
+    /// (worked out on first use; see [`super::gate::capitals_on_one_line`])?
+    capitals: OnceLock<bool>,
 }
 
 impl Entry {
@@ -132,6 +135,29 @@ impl Entry {
             all
         })
     }
+
+    fn capitals_on_one_line(&self) -> bool {
+        *self.capitals.get_or_init(|| {
+            self.regexes
+                .iter()
+                .all(|re| super::gate::capitals_on_one_line(re.source(), !self.def.case_sensitive))
+        })
+    }
+}
+
+/// Tests switch the capital-line search off to compare.
+#[cfg(test)]
+pub static NO_CAPITAL_LINES: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// May entries whose matches need two capitals on one line search only such lines? In runs
+/// built with prefilters (see `require::set_prefilters`: large runs), where working out which
+/// entries qualify, once per process, is paid back.
+fn capital_lines_allowed() -> bool {
+    #[cfg(test)]
+    if NO_CAPITAL_LINES.load(std::sync::atomic::Ordering::SeqCst) {
+        return false;
+    }
+    super::require::prefilters()
 }
 
 #[derive(Debug)]
@@ -180,6 +206,7 @@ impl CompiledPatterns {
                 guards,
                 known: known_set,
                 reach: OnceLock::new(),
+                capitals: OnceLock::new(),
             });
         }
         Ok(CompiledPatterns { entries })
@@ -218,7 +245,13 @@ impl CompiledPatterns {
                 .and_then(|at| e.reach().map(|r| windows::windows(text, at, r)))
                 .filter(|w| w.iter().map(|(a, b)| b - a).sum::<usize>() < text.len() / 2);
             let whole = [(0, text.len())];
-            let ranges: &[(usize, usize)] = windowed.as_deref().unwrap_or(&whole);
+            // Else, for an entry whose matches need two capitals side by side on one line, the
+            // lines that have them (a third of the bench corpus's text): the same matches.
+            let ranges: &[(usize, usize)] = match &windowed {
+                Some(w) => w,
+                None if capital_lines_allowed() && e.capitals_on_one_line() => cx.capital_lines(e.def.raw),
+                None => &whole,
+            };
             for re in e.regexes.iter().filter_map(LazyRegex::get) {
                 for &(a, b) in ranges {
                     let input = regex_automata::Input::new(text).span(a..b);

@@ -56,6 +56,8 @@ pub struct Context<'d, 'a> {
     pub sentence_hits: &'d SentenceHits,
     stats: OnceLock<TextStats>,
     labels: OnceLock<LabelLines>,
+    /// [`Context::capital_lines`] of the original text and of the masked text.
+    capitals: [OnceLock<Vec<(usize, usize)>>; 2],
 }
 
 /// The lines of a document that could be a heading or a "Label:" line (short, or with a colon
@@ -77,6 +79,43 @@ impl LabelLines {
     }
 }
 
+/// See [`Context::capital_lines`].
+fn capital_lines(text: &str) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut lines: Vec<(usize, usize)> = Vec::new();
+    let mut from = 0;
+    while let Some(at) = capital_pair(bytes, from) {
+        let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |n| n + 1);
+        let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |n| at + n + 1);
+        match lines.last_mut() {
+            Some(last) if last.1 == start => last.1 = end,
+            _ => lines.push((start, end)),
+        }
+        from = end;
+    }
+    lines
+}
+
+/// The first offset at or after `from` of two ASCII capitals side by side: eight bytes at a time,
+/// seven apart so that a pair across two loads is in the next.
+fn capital_pair(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut i = from;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let m = crate::document::ascii_upper_bits(u64::from_le_bytes(chunk.try_into().unwrap_or_default()));
+        // A byte's bit stays where the next byte is a capital too.
+        let pairs = m & (m >> 8);
+        if pairs != 0 {
+            return Some(i + (pairs.trailing_zeros() / 8) as usize);
+        }
+        i += 7;
+    }
+    let rest = bytes.get(i..).unwrap_or_default();
+    let k = rest
+        .windows(2)
+        .position(|w| w[0].is_ascii_uppercase() && w[1].is_ascii_uppercase())?;
+    Some(i + k)
+}
+
 /// The hits of a document without cue groups.
 static NO_HITS: SentenceHits = SentenceHits::EMPTY;
 
@@ -91,7 +130,17 @@ impl<'d, 'a> Context<'d, 'a> {
             sentence_hits: &NO_HITS,
             stats: OnceLock::new(),
             labels: OnceLock::new(),
+            capitals: [OnceLock::new(), OnceLock::new()],
         }
+    }
+
+    /// The lines of the original text (`raw`) or of the masked text that hold two ASCII capitals
+    /// side by side, as byte ranges (each with its newline; adjacent lines merged), computed
+    /// once per document: where the `pattern` entries whose matches need such a pair on one line
+    /// are searched (see [`super::gate::capitals_on_one_line`]).
+    pub fn capital_lines(&self, raw: bool) -> &[(usize, usize)] {
+        let text = if raw { self.doc.text } else { self.doc.masked.as_str() };
+        self.capitals[usize::from(!raw)].get_or_init(|| capital_lines(text))
     }
 
     /// Words and syllables per sentence, computed on first use and shared by every metric rule.
@@ -301,6 +350,43 @@ pub fn redacted(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn capital_pair_is_the_first_pair_in_every_place() {
+        let slow = |b: &[u8], from: usize| {
+            b[from..]
+                .windows(2)
+                .position(|w| w[0].is_ascii_uppercase() && w[1].is_ascii_uppercase())
+                .map(|k| from + k)
+        };
+        for len in 0..20 {
+            for a in 0..len {
+                for b in a..len {
+                    // Capitals at `a` and `b`; small letters, `@` and `[` (the bytes around the
+                    // capitals) elsewhere.
+                    let mut t: Vec<u8> = (0..len).map(|k| [b'a', b'@', b'z', b'['][k % 4]).collect();
+                    t[a] = b'A';
+                    t[b] = b'Z';
+                    for from in 0..len {
+                        assert_eq!(capital_pair(&t, from), slow(&t, from), "{t:?} from {from}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn capital_lines_are_whole_lines_merged() {
+        let text = "no caps here\nA line WITH caps\nNext OK line\nplain\nEND";
+        let lines = capital_lines(text);
+        assert_eq!(lines, [(13, 43), (49, 52)]);
+        assert_eq!(&text[13..43], "A line WITH caps\nNext OK line\n");
+        assert_eq!(&text[49..52], "END");
+        assert!(capital_lines("A b C d\nAb Cd\n").is_empty());
+        assert_eq!(capital_lines("AB"), [(0, 2)]);
+        assert_eq!(capital_lines("x\nAB\n"), [(2, 5)]);
+        assert!(capital_lines("").is_empty());
+    }
 
     #[test]
     fn redaction_keeps_little() {
