@@ -1246,6 +1246,44 @@ mod tests {
         assert!(hits.into_inner() > 10, "the texts reach the gated regex");
     }
 
+    /// A config's term pattern with a case-sensitive part: its gate holds that part's words
+    /// too (`(?-i:[XY])` matches `X`, whose lower-case copy is `x`).
+    #[test]
+    fn a_gated_user_pattern_with_a_case_sensitive_part_still_matches() {
+        use crate::config::Settings;
+        use crate::document::{Document, InputFormat};
+        use crate::profile::{Audience, Kind};
+        use crate::rules::TermDef;
+        let mut settings = Settings::default();
+        settings.terms.insert(
+            "blame-language".into(),
+            vec![TermDef {
+                patterns: vec![r"\bsee (?:ticket|(?-i:[XY])) now\w*".into()],
+                ..Default::default()
+            }],
+        );
+        let engine = Engine::new(&settings).expect("the config compiles");
+        assert!(
+            engine
+                .term_regexes
+                .iter()
+                .any(|(re, _, gated)| *gated && re.source().contains("(?-i:[XY])"))
+        );
+        for (text, found) in [
+            ("Please see X now.", true),
+            ("Please see ticket now.", true),
+            ("Please see x now.", false),
+        ] {
+            let doc = Document::parse(text, InputFormat::Text);
+            let hits = engine.check(&doc, Kind::Reply, Audience::EndUser);
+            assert_eq!(
+                hits.iter().any(|d| d.rule == "blame-language"),
+                found,
+                "{text}: {hits:?}"
+            );
+        }
+    }
+
     /// `shouting`'s entries search only the lines with two capitals side by side: the findings
     /// are those of a search of the whole text, on texts of capitals, acronyms, code, markup
     /// and lines of every length.

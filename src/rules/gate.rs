@@ -22,11 +22,12 @@
 //! that qualify, the one whose shortest phrase is longest (the rarest, as a rule) is taken,
 //! then the one with fewer phrases.
 //!
-//! Case: a case-insensitive regex matches the ASCII-lowercased copy of any of its matches too,
-//! and that copy is matched by the regex with the capital letters taken out of every class (in
-//! ASCII mode, case folding turns each letter into a class of both cases). Literals are extracted
-//! from that lower-case regex, so `team` gives one phrase, not 16. The scan lowercases the text
-//! in ASCII, as the phrases are.
+//! Case: the scan lowercases the text in ASCII, so what must hold a phrase is the ASCII-lowercased
+//! copy of every match. Those copies are the matches of the regex's lower-case image: every
+//! literal lowercased, every class mapped to its lower-case letters (in ASCII mode, case folding
+//! turns each letter into a class of both cases, which maps to the one small letter, so `team`
+//! gives one phrase, not 16; a class under `(?-i:...)`, `[XY]`, maps to `[xy]`). Literals are
+//! extracted from that image.
 
 use regex_syntax::hir::literal::{ExtractKind, Extractor, Seq};
 use regex_syntax::hir::{Capture, Class, ClassBytes, ClassBytesRange, ClassUnicode, ClassUnicodeRange};
@@ -41,11 +42,7 @@ const MAX_PHRASES: usize = 256;
 /// `require::term_gate`.
 pub fn word_gate(pattern: &str, case_insensitive: bool) -> Option<Vec<String>> {
     let hir = parse_as_compiled(pattern, case_insensitive)?;
-    let hir = if case_insensitive { lower_case(&hir) } else { hir };
-    let mut phrases = gate(&hir)?;
-    for p in &mut phrases {
-        p.make_ascii_lowercase();
-    }
+    let mut phrases = gate(&lower_case(&hir))?;
     phrases.sort();
     phrases.dedup();
     Some(phrases)
@@ -72,7 +69,7 @@ fn parse_as_compiled(pattern: &str, case_insensitive: bool) -> Option<Hir> {
 /// Do the matches of `pattern` (a pack pattern, compiled as [`parse_as_compiled`] says) all
 /// lie within one line and hold two ASCII capitals side by side? Then a search of only the lines
 /// of a text that hold two capitals side by side finds what a search of the whole text finds
-/// (see `pattern::capital_lines`): `shouting`'s patterns, whose matches are words in capitals
+/// (see `shapes::Context::capital_lines`): `shouting`'s patterns, whose matches are words in capitals
 /// from a list (`THE`, `NOT`, ...) between spaces and tabs, searched a third of the bench
 /// corpus's text that way.
 pub fn capitals_on_one_line(pattern: &str, case_insensitive: bool) -> bool {
@@ -161,9 +158,18 @@ fn split_literals(parts: &[Hir]) -> Vec<Hir> {
     out
 }
 
+/// At most this many parts in a sequence, and in a run: the search below extracts literals for
+/// every run, so its cost grows with the cube of a sequence's length (a config's 1.8 KB pattern
+/// of 600 parts took 3.5 s to load without the caps).
+const MAX_PARTS: usize = 64;
+const MAX_RUN: usize = 12;
+
 /// The best qualifying run `parts[i..j]`, with something on both sides of it.
 fn best_run(parts: &[Hir]) -> Option<Vec<String>> {
     let n = parts.len();
+    if n > MAX_PARTS {
+        return None;
+    }
     let before: Vec<bool> = (0..n)
         .map(|i| i > 0 && context_ok(&parts[..i], ExtractKind::Suffix))
         .collect();
@@ -172,7 +178,7 @@ fn best_run(parts: &[Hir]) -> Option<Vec<String>> {
         .collect();
     let mut best: Option<(usize, std::cmp::Reverse<usize>, Vec<String>)> = None;
     for i in (1..n).filter(|&i| before[i]) {
-        for j in (i + 1..n).filter(|&j| after[j]) {
+        for j in (i + 1..n.min(i + MAX_RUN + 1)).filter(|&j| after[j]) {
             let Some(phrases) = run_phrases(&parts[i..j]) else {
                 continue;
             };
@@ -231,20 +237,37 @@ fn run_phrases(parts: &[Hir]) -> Option<Vec<String>> {
         .collect()
 }
 
-/// `hir` with the ASCII capitals taken out of every class: it matches the ASCII-lowercased
-/// copies of the matches of `hir`, when `hir` is case-insensitive (its classes closed under
-/// ASCII case, its literals without letters).
+/// The lower-case image of `hir`: its matches are the ASCII-lowercased copies of the matches of
+/// `hir` (ASCII lowercasing works a character at a time, so the image of a concatenation, an
+/// alternation or a repetition is that of its parts): literals lowercased, each class's capitals
+/// replaced by the small letters (`[A-Cx]` -> `[a-cx]`).
 fn lower_case(hir: &Hir) -> Hir {
     match hir.kind() {
+        HirKind::Literal(lit) => Hir::literal(lit.0.to_ascii_lowercase()),
         HirKind::Class(Class::Unicode(c)) => {
-            let mut c = c.clone();
-            c.difference(&ClassUnicode::new([ClassUnicodeRange::new('A', 'Z')]));
-            Hir::class(Class::Unicode(c))
+            let capitals = ClassUnicode::new([ClassUnicodeRange::new('A', 'Z')]);
+            let mut upper = c.clone();
+            upper.intersect(&capitals);
+            let mut image = c.clone();
+            image.difference(&capitals);
+            let small = |ch: char| ch.to_ascii_lowercase();
+            image.union(&ClassUnicode::new(
+                upper
+                    .iter()
+                    .map(|r| ClassUnicodeRange::new(small(r.start()), small(r.end()))),
+            ));
+            Hir::class(Class::Unicode(image))
         }
         HirKind::Class(Class::Bytes(c)) => {
-            let mut c = c.clone();
-            c.difference(&ClassBytes::new([ClassBytesRange::new(b'A', b'Z')]));
-            Hir::class(Class::Bytes(c))
+            let capitals = ClassBytes::new([ClassBytesRange::new(b'A', b'Z')]);
+            let mut upper = c.clone();
+            upper.intersect(&capitals);
+            let mut image = c.clone();
+            image.difference(&capitals);
+            image.union(&ClassBytes::new(upper.iter().map(|r| {
+                ClassBytesRange::new(r.start().to_ascii_lowercase(), r.end().to_ascii_lowercase())
+            })));
+            Hir::class(Class::Bytes(image))
         }
         HirKind::Repetition(r) => Hir::repetition(Repetition {
             sub: Box::new(lower_case(&r.sub)),
@@ -256,7 +279,7 @@ fn lower_case(hir: &Hir) -> Hir {
         }),
         HirKind::Concat(parts) => Hir::concat(parts.iter().map(lower_case).collect()),
         HirKind::Alternation(parts) => Hir::alternation(parts.iter().map(lower_case).collect()),
-        HirKind::Empty | HirKind::Literal(_) | HirKind::Look(_) => hir.clone(),
+        HirKind::Empty | HirKind::Look(_) => hir.clone(),
     }
 }
 
@@ -342,6 +365,23 @@ mod tests {
         assert_eq!(gate_of("a (?:foo\nbar|baz) b"), None);
         // Not a pattern.
         assert_eq!(gate_of(r"a (b"), None);
+    }
+
+    #[test]
+    fn case_sensitive_parts_of_a_case_insensitive_pattern_keep_their_letters() {
+        // `(?-i:[XY])` matches `X`: its lower-case image is `[xy]`, a phrase of the gate too.
+        assert_eq!(gate_of(r", (?:team|(?-i:[XY])) ,").unwrap(), ["team", "x", "y"]);
+        assert_eq!(gate_of(r", (?:team|(?-i:XY)) ,").unwrap(), ["team", "xy"]);
+        // Before `team`: `, ` or any capital, a word byte: no gate.
+        assert_eq!(gate_of(r"x(?:, |(?-i:[A-Z]))team y\w*"), None);
+    }
+
+    #[test]
+    fn long_sequences_get_no_gate_rather_than_a_slow_search() {
+        // 1,200 parts: over MAX_PARTS, so no search at all (`ab` between spaces would qualify).
+        assert_eq!(gate_of(&format!("x {}\\w*", "ab ".repeat(600))), None);
+        // Under it, the runs are searched (up to MAX_RUN parts each).
+        assert!(gate_of(&format!("x {}y", "ab ".repeat(20))).is_some());
     }
 
     #[test]

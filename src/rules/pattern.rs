@@ -462,6 +462,34 @@ fn delete_fix(_doc: &Document, span: Span, applicability: Applicability) -> Fix 
 mod tests {
     use super::*;
 
+    /// The built-in entries that search only lines with two capitals, and none whose matches
+    /// could lack the pair (checked against the packs themselves, not a copy).
+    #[test]
+    fn shouting_entries_search_capital_lines_only() {
+        let mut qualifying = Vec::new();
+        for (_, json) in crate::rules::BUILTIN_PACKS.iter().zip(crate::rules::BUILTIN_PACKS_JSON) {
+            let pack: crate::rules::Pack = serde_json::from_str(json).unwrap();
+            for rule in &pack.rule {
+                for def in &rule.pattern {
+                    if def
+                        .patterns
+                        .iter()
+                        .all(|p| super::super::gate::capitals_on_one_line(p, !def.case_sensitive))
+                    {
+                        qualifying.push(rule.id.clone());
+                    }
+                }
+            }
+        }
+        // `shouting`'s two entries, and `template-placeholder`'s unfilled ticket number
+        // (`\b(?:INC|CHG|...)0{6,}\b`).
+        assert_eq!(qualifying, ["shouting", "shouting", "template-placeholder"]);
+        assert!(
+            capital_lines_allowed(),
+            "tests run with prefilters, where the line search is on"
+        );
+    }
+
     #[test]
     fn entropy_separates_keys_from_words() {
         assert!(entropy("aaaaaaaa") < 0.1);
