@@ -124,12 +124,47 @@ struct Entry {
     capitals: OnceLock<bool>,
 }
 
+mod builtin {
+    include!(concat!(env!("OUT_DIR"), "/entries.rs"));
+}
+
+/// What build.rs worked out for a built-in entry's pattern (with these keywords and case), if
+/// it is one: (capitals on one line, reach).
+fn builtin_facts(pattern: &str, case_insensitive: bool, keywords: &[String]) -> Option<(bool, Option<Reach>)> {
+    let table = builtin::BUILTIN_ENTRY_FACTS;
+    let i = table
+        .binary_search_by(|&(p, ci, k, _, _)| {
+            (p, ci)
+                .cmp(&(pattern, case_insensitive))
+                .then_with(|| k.iter().copied().cmp(keywords.iter().map(String::as_str)))
+        })
+        .ok()?;
+    let (_, _, _, capitals, reach) = table[i];
+    Some((capitals, reach.map(|(newlines, max_len)| Reach { newlines, max_len })))
+}
+
+/// An entry pattern's reach ([`windows::reach`]): a built-in one's is looked up.
+fn pattern_reach(pattern: &str, case_insensitive: bool, keywords: &[String]) -> Option<Reach> {
+    match builtin_facts(pattern, case_insensitive, keywords) {
+        Some((_, reach)) => reach,
+        None => windows::reach(pattern, true, case_insensitive, keywords),
+    }
+}
+
+/// [`super::gate::capitals_on_one_line`] for an entry's pattern: a built-in one's is looked up.
+fn pattern_capitals(pattern: &str, case_insensitive: bool, keywords: &[String]) -> bool {
+    match builtin_facts(pattern, case_insensitive, keywords) {
+        Some((capitals, _)) => capitals,
+        None => super::gate::capitals_on_one_line(pattern, case_insensitive),
+    }
+}
+
 impl Entry {
     fn reach(&self) -> Option<Reach> {
         *self.reach.get_or_init(|| {
             let mut all: Option<Reach> = None;
             for re in &self.regexes {
-                let r = windows::reach(re.source(), true, !self.def.case_sensitive, &self.def.keywords)?;
+                let r = pattern_reach(re.source(), !self.def.case_sensitive, &self.def.keywords)?;
                 all = Some(all.map_or(r, |a| a.union(r)));
             }
             all
@@ -140,7 +175,7 @@ impl Entry {
         *self.capitals.get_or_init(|| {
             self.regexes
                 .iter()
-                .all(|re| super::gate::capitals_on_one_line(re.source(), !self.def.case_sensitive))
+                .all(|re| pattern_capitals(re.source(), !self.def.case_sensitive, &self.def.keywords))
         })
     }
 }
@@ -488,6 +523,46 @@ mod tests {
             capital_lines_allowed(),
             "tests run with prefilters, where the line search is on"
         );
+    }
+
+    /// The table build.rs made holds what the run-time analysis gives, for every built-in entry
+    /// pattern (and a pattern in no pack is worked out when asked).
+    #[test]
+    fn build_time_entry_facts_are_the_run_time_ones() {
+        let table = builtin::BUILTIN_ENTRY_FACTS;
+        let key = |&(p, ci, k, _, _): &builtin::EntryFacts| (p, ci, k);
+        assert!(
+            table.windows(2).all(|w| key(&w[0]) < key(&w[1])),
+            "sorted for binary search"
+        );
+        let mut patterns = 0;
+        for json in crate::rules::BUILTIN_PACKS_JSON {
+            let pack: crate::rules::Pack = serde_json::from_str(json).unwrap();
+            for def in pack.rule.iter().flat_map(|r| &r.pattern) {
+                let ci = !def.case_sensitive;
+                for p in &def.patterns {
+                    patterns += 1;
+                    let built = builtin_facts(p, ci, &def.keywords);
+                    let now = (
+                        super::super::gate::capitals_on_one_line(p, ci),
+                        windows::reach(p, true, ci, &def.keywords),
+                    );
+                    assert_eq!(built, Some(now), "{p}");
+                }
+            }
+        }
+        assert!(table.len() <= patterns && table.len() > 20);
+        // Shouting's word lists need capitals; the recovery key has a reach.
+        assert!(
+            table
+                .iter()
+                .any(|&(p, _, _, capitals, _)| capitals && p.contains("NOT"))
+        );
+        assert!(table.iter().any(|&(_, _, _, _, reach)| reach.is_some()));
+        let (p, keywords) = (r"\bzz[0-9]{3}\b", vec!["zz".to_string()]);
+        assert_eq!(builtin_facts(p, true, &keywords), None);
+        assert!(pattern_reach(p, true, &keywords).is_some());
+        assert!(!pattern_capitals(p, true, &keywords));
     }
 
     #[test]
