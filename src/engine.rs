@@ -686,7 +686,10 @@ impl Engine {
     /// ASCII-lowercased pieces (see [`lowercase_pieces`]).
     fn scan(&self, doc: &Document) -> Scan {
         let text = doc.masked.as_str();
-        let mut candidates = Vec::new();
+        // Candidates with their hit's (end, start, phrase id): the order `PhraseIndex::find`
+        // gives, which decides between candidates of one rule on the same span later on. Sorted
+        // here, since the other hits (cues, kind detection, gates) need no order.
+        let mut keyed: Vec<((usize, usize, usize), Candidate)> = Vec::new();
         let mut cue_hits = Vec::new();
         let mut scores = [0u32; 5];
         let mut detect_counts: HashMap<usize, u32> = HashMap::new();
@@ -694,10 +697,11 @@ impl Engine {
         let mut gates_open = vec![false; self.term_regexes.len()];
         lowercase_pieces(text, |base, lower| {
             hits.clear();
-            self.phrases.find(lower, &mut hits);
+            self.phrases.find_unordered(lower, &mut hits);
             for &(pid, s, e) in &hits {
                 let (owner, exact) = &self.phrase_owners[pid];
                 let (s, mut e) = (base + s, base + e);
+                let key = (e, s, pid);
                 if exact.as_ref().is_some_and(|x| &text[s..e] != x) {
                     continue;
                 }
@@ -712,10 +716,13 @@ impl Engine {
                     e += 1;
                 }
                 match *owner {
-                    Owner::Term { .. } | Owner::Gloss { .. } => candidates.push(Candidate {
-                        owner: *owner,
-                        span: Span::new(s, e),
-                    }),
+                    Owner::Term { .. } | Owner::Gloss { .. } => keyed.push((
+                        key,
+                        Candidate {
+                            owner: *owner,
+                            span: Span::new(s, e),
+                        },
+                    )),
                     Owner::Cue { group } => cue_hits.push(CueHit {
                         start: s,
                         group: group as u32,
@@ -734,7 +741,10 @@ impl Engine {
             }
             true
         });
-        // The hits live on while the rules run: give back the growth slack.
+        keyed.sort_unstable_by_key(|&(key, _)| key);
+        // The hits live on while the rules run: no growth slack.
+        let mut candidates: Vec<Candidate> = keyed.into_iter().map(|(_, c)| c).collect();
+        // (An in-place collect may keep the larger buffer.)
         candidates.shrink_to_fit();
         cue_hits.shrink_to_fit();
         Scan {

@@ -352,6 +352,13 @@ impl PhraseIndex {
     /// end, then start, then phrase id.
     pub fn find(&self, text: &str, out: &mut Vec<Hit>) {
         let first = out.len();
+        self.find_unordered(text, out);
+        out[first..].sort_unstable_by_key(|&(id, s, e)| (e, s, id));
+    }
+
+    /// [`PhraseIndex::find`] without the sort: the occurrences in the order the walk finds them
+    /// (by start, not by end). For a caller that needs the order of only a few of them.
+    pub fn find_unordered(&self, text: &str, out: &mut Vec<Hit>) {
         let bytes = text.as_bytes();
         let mut i = 0;
         // Is the character before `i` a word character?
@@ -405,7 +412,6 @@ impl PhraseIndex {
                 }
             }
         }
-        out[first..].sort_unstable_by_key(|&(id, s, e)| (e, s, id));
     }
 }
 
