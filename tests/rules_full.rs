@@ -69,6 +69,8 @@ fn condescending_tone() {
                 "As clearly stated in the guide, the VPN must be on.",
                 "As clearly stated",
             ),
+            // Its only keyword is "easier" (missed while the entry's keywords lacked it).
+            ("It could not be easier.", "could not be easier"),
         ],
     );
     clean_all(
@@ -792,6 +794,9 @@ fn secret_in_text() {
                 "Connect with https://admin:Sup3rS3cret@db.example.com/prod",
                 "admin:Sup3rS3cret",
             ),
+            // At the start of a line, with no space before "PIN" (missed while the keyword
+            // was " pin").
+            ("PIN: 48291375", "48291375"),
         ],
     );
     // Code blocks are checked too.

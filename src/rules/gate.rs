@@ -53,7 +53,7 @@ pub fn word_gate(pattern: &str, case_insensitive: bool) -> Option<Vec<String>> {
 /// that parses in a mode but does not build there (only the size limits fail a build after the
 /// parse) does not build in the later modes either, whose automata are larger: then no regex
 /// matches, whatever the HIR says. `None` when no mode parses it.
-fn parse_as_compiled(pattern: &str, case_insensitive: bool) -> Option<Hir> {
+pub fn parse_as_compiled(pattern: &str, case_insensitive: bool) -> Option<Hir> {
     let pattern = super::classes::ascii_word_boundaries(pattern);
     super::classes::syntax_attempts(&pattern).find_map(|(unicode, text)| {
         regex_syntax::ParserBuilder::new()

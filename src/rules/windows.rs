@@ -39,25 +39,7 @@ impl Reach {
 /// else Unicode) when every match must contain one of `keywords` and a match holds a bounded
 /// number of newlines; `None` otherwise.
 pub fn reach(pattern: &str, multi_line: bool, case_insensitive: bool, keywords: &[String]) -> Option<Reach> {
-    let keywords: Vec<String> = keywords
-        .iter()
-        .filter(|k| !k.is_empty())
-        .map(|k| k.to_ascii_lowercase())
-        .collect();
-    if keywords.is_empty() || keywords.iter().any(|k| k.contains('\n')) {
-        return None;
-    }
-    let parse = |unicode: bool| {
-        regex_syntax::ParserBuilder::new()
-            .utf8(true)
-            .unicode(unicode)
-            .case_insensitive(case_insensitive)
-            .multi_line(multi_line)
-            .build()
-            .parse(pattern)
-            .ok()
-    };
-    let hir = parse(false).or_else(|| parse(true))?;
+    let (hir, keywords) = parse_with_keywords(pattern, multi_line, case_insensitive, keywords)?;
     if !requires(&hir, &keywords) {
         return None;
     }
@@ -67,67 +49,194 @@ pub fn reach(pattern: &str, multi_line: bool, case_insensitive: bool, keywords: 
     })
 }
 
+/// Can this analysis prove that every match of `pattern` contains one of `keywords`? (When it
+/// cannot, an entry's keywords may skip a document that the pattern matches: the test of the
+/// built-in packs asks this of every entry.)
+pub fn keywords_required(pattern: &str, case_insensitive: bool, keywords: &[String]) -> bool {
+    parse_with_keywords(pattern, true, case_insensitive, keywords).is_some_and(|(hir, k)| requires(&hir, &k))
+}
+
+/// The pattern's syntax tree as the engine compiles it ([`super::gate::parse_as_compiled`]:
+/// ASCII literals, Unicode only for the classes that need it, so that a case-insensitive `s`
+/// is `[Ss]`, not `[Ssſ]`) and the keywords lowercased; `None` without keywords, with a
+/// keyword holding a newline, or when the pattern does not parse. (`multi_line` changes only
+/// what `^` and `$` match, which holds no byte.)
+fn parse_with_keywords(
+    pattern: &str,
+    _multi_line: bool,
+    case_insensitive: bool,
+    keywords: &[String],
+) -> Option<(Hir, Vec<String>)> {
+    let keywords: Vec<String> = keywords
+        .iter()
+        .filter(|k| !k.is_empty())
+        .map(|k| k.to_ascii_lowercase())
+        .collect();
+    if keywords.is_empty() || keywords.iter().any(|k| k.contains('\n')) {
+        return None;
+    }
+    let hir = super::gate::parse_as_compiled(pattern, case_insensitive)?;
+    Some((hir, keywords))
+}
+
 /// Does every string `hir` matches contain one of `keywords` (lowercase), ASCII
 /// case-insensitively? `false` when unsure.
 fn requires(hir: &Hir, keywords: &[String]) -> bool {
     match hir.kind() {
         HirKind::Literal(lit) => contains_keyword(&lit.0.to_ascii_lowercase(), keywords),
         HirKind::Capture(c) => requires(&c.sub, keywords),
-        HirKind::Repetition(r) => r.min >= 1 && requires(&r.sub, keywords),
+        HirKind::Repetition(r) => {
+            (r.min >= 1 && requires(&r.sub, keywords)) || finite(hir).is_some_and(|set| all_contain(&set, keywords))
+        }
         HirKind::Alternation(alts) => alts.iter().all(|h| requires(h, keywords)),
         HirKind::Concat(parts) => {
             if parts.iter().any(|h| requires(h, keywords)) {
                 return true;
             }
-            // A keyword spread over several parts: runs of literal characters (a class of one
-            // letter in both cases counts as that letter), across zero-width assertions.
-            let mut run: Vec<u8> = Vec::new();
+            // A keyword spread over several parts: runs of parts that match a few short strings
+            // (literals, small classes, alternations of those: every combination is tried),
+            // across zero-width assertions. The run holds, for every match not yet known to
+            // hold a keyword, a string of the match that ends where the next part begins: after
+            // a repetition of such a part, its last copy (and, when it may be absent, the run
+            // before it too, unless the run followed by a copy holds a keyword every time).
+            let mut run: Vec<Vec<u8>> = vec![Vec::new()];
             for h in parts {
-                match h.kind() {
-                    HirKind::Literal(lit) => run.extend(lit.0.to_ascii_lowercase()),
-                    HirKind::Look(_) => {}
-                    HirKind::Class(c) if one_ascii_char(c).is_some() => run.extend(one_ascii_char(c)),
-                    _ => {
-                        if contains_keyword(&run, keywords) {
+                if let Some(set) = finite(h) {
+                    match cross(&run, &set) {
+                        Some(next) => run = next,
+                        None => {
+                            if all_contain(&run, keywords) {
+                                return true;
+                            }
+                            run = set;
+                        }
+                    }
+                    continue;
+                }
+                if let HirKind::Repetition(r) = h.kind()
+                    && let Some(one) = finite(&r.sub)
+                {
+                    if r.min == 0 {
+                        if all_contain(&run, keywords) {
                             return true;
                         }
-                        run.clear();
+                        if !cross(&run, &one).is_some_and(|with| all_contain(&with, keywords)) {
+                            run.extend(one);
+                            run.sort_unstable();
+                            run.dedup();
+                        }
+                        if run.len() <= FINITE_MAX {
+                            continue;
+                        }
+                    } else {
+                        // The run, then the fewest copies (or the run alone, when those are
+                        // too many strings): the rest of the match cannot take them away.
+                        let least = (0..r.min).try_fold(vec![Vec::new()], |acc, _| cross(&acc, &one));
+                        let before = least.and_then(|least| cross(&run, &least)).unwrap_or(run);
+                        if all_contain(&before, keywords) {
+                            return true;
+                        }
+                        run = one;
+                        continue;
                     }
                 }
+                if all_contain(&run, keywords) {
+                    return true;
+                }
+                run = vec![Vec::new()];
             }
-            contains_keyword(&run, keywords)
+            all_contain(&run, keywords)
         }
         HirKind::Empty | HirKind::Class(_) | HirKind::Look(_) => false,
     }
 }
 
-fn contains_keyword(run: &[u8], keywords: &[String]) -> bool {
-    keywords.iter().any(|k| run.windows(k.len()).any(|w| w == k.as_bytes()))
+/// Most strings [`finite`] lists for a part (and a run holds).
+const FINITE_MAX: usize = 256;
+
+/// The strings `hir` matches (ASCII-lowercased, deduplicated), when they are few and ASCII: a
+/// zero-width assertion matches the empty string.
+fn finite(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+    let mut set = match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => vec![Vec::new()],
+        HirKind::Literal(lit) => vec![lit.0.to_ascii_lowercase()],
+        HirKind::Class(c) => {
+            let mut bytes: Vec<u8> = Vec::new();
+            let ranges: Vec<(u32, u32)> = match c {
+                Class::Unicode(c) => c.iter().map(|r| (u32::from(r.start()), u32::from(r.end()))).collect(),
+                Class::Bytes(c) => c.iter().map(|r| (u32::from(r.start()), u32::from(r.end()))).collect(),
+            };
+            for (a, b) in ranges {
+                if b >= 0x80 || b - a >= 16 || bytes.len() > 16 {
+                    return None;
+                }
+                bytes.extend((a..=b).map(|x| (x as u8).to_ascii_lowercase()));
+            }
+            bytes.into_iter().map(|b| vec![b]).collect()
+        }
+        HirKind::Capture(c) => finite(&c.sub)?,
+        HirKind::Concat(parts) => parts
+            .iter()
+            .try_fold(vec![Vec::new()], |acc, h| cross(&acc, &finite(h)?))?,
+        HirKind::Alternation(alts) => {
+            let mut all = Vec::new();
+            for h in alts {
+                all.extend(finite(h)?);
+                if all.len() > FINITE_MAX {
+                    return None;
+                }
+            }
+            all
+        }
+        HirKind::Repetition(r) => {
+            let max = r.max.filter(|&m| m <= 8)?;
+            let one = finite(&r.sub)?;
+            let mut all = Vec::new();
+            let mut power = vec![Vec::new()];
+            for k in 0..=max {
+                if k >= r.min {
+                    all.extend(power.iter().cloned());
+                }
+                if k < max {
+                    power = cross(&power, &one)?;
+                }
+                if all.len() > FINITE_MAX {
+                    return None;
+                }
+            }
+            all
+        }
+    };
+    set.sort_unstable();
+    set.dedup();
+    Some(set)
 }
 
-/// The ASCII character (lowercased) a class matches, when it matches exactly one, or exactly
-/// one letter in its two cases.
-fn one_ascii_char(class: &Class) -> Option<u8> {
-    let ranges: Vec<(u32, u32)> = match class {
-        Class::Unicode(c) => c.iter().map(|r| (u32::from(r.start()), u32::from(r.end()))).collect(),
-        Class::Bytes(c) => c.iter().map(|r| (u32::from(r.start()), u32::from(r.end()))).collect(),
-    };
-    let mut chars: Vec<u32> = Vec::new();
-    for (a, b) in ranges {
-        if b - a > 1 || chars.len() > 2 {
-            return None;
-        }
-        chars.extend(a..=b);
+/// Every string of `a` followed by every string of `b`; `None` past [`FINITE_MAX`] strings or
+/// 256 bytes in one.
+fn cross(a: &[Vec<u8>], b: &[Vec<u8>]) -> Option<Vec<Vec<u8>>> {
+    if a.len().saturating_mul(b.len()) > FINITE_MAX {
+        return None;
     }
-    let ascii = |c: u32| u8::try_from(c).ok().filter(u8::is_ascii);
-    match chars[..] {
-        [c] => ascii(c).map(|b| b.to_ascii_lowercase()),
-        [x, y] => {
-            let (x, y) = (ascii(x)?, ascii(y)?);
-            (x.is_ascii_alphabetic() && x.eq_ignore_ascii_case(&y)).then(|| x.to_ascii_lowercase())
+    let mut out = Vec::with_capacity(a.len() * b.len());
+    for x in a {
+        for y in b {
+            if x.len() + y.len() > 256 {
+                return None;
+            }
+            out.push([x.as_slice(), y.as_slice()].concat());
         }
-        _ => None,
     }
+    Some(out)
+}
+
+/// Does every string of `set` contain a keyword?
+fn all_contain(set: &[Vec<u8>], keywords: &[String]) -> bool {
+    set.iter().all(|s| contains_keyword(s, keywords))
+}
+
+fn contains_keyword(run: &[u8], keywords: &[String]) -> bool {
+    keywords.iter().any(|k| run.windows(k.len()).any(|w| w == k.as_bytes()))
 }
 
 /// The most newlines a match of `hir` can hold (`None`: no bound).
@@ -347,6 +456,86 @@ mod tests {
         } else {
             Err(format!("{found:?} != {whole:?}"))
         }
+    }
+
+    /// Pieces of random patterns for the soundness test of [`keywords_required`]: literals,
+    /// small classes, alternations, optional parts and repetitions of each.
+    const PIECES: &[&str] = &[
+        "a",
+        "b",
+        "ab",
+        " ",
+        "[ab]",
+        "[ \t]",
+        "(?:ab|b)",
+        "(?:a|ba|)",
+        "a*",
+        "b+",
+        "[ab]?",
+        "(?:ab)+",
+        "b{2,3}",
+        "a{3,}",
+        "[ \t]*",
+        "\\b",
+        "^",
+        "(?P<g>ab?)",
+        "[^a]",
+        "\\w",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 4096, ..Default::default() })]
+
+        /// When the analysis says every match holds a keyword, every match found does.
+        #[test]
+        fn required_keywords_are_in_every_match(
+            pieces in proptest::collection::vec(0..PIECES.len(), 1..6),
+            keywords in proptest::collection::vec("ab|ba|aa|bb|b a|a\t|b", 1..3),
+            text in "[abAB \t\n]{0,40}",
+            case_insensitive in proptest::bool::ANY,
+        ) {
+            let pattern: String = pieces.iter().map(|&i| PIECES[i]).collect();
+            let keywords: Vec<String> = keywords;
+            if keywords_required(&pattern, case_insensitive, &keywords) {
+                let re = super::super::require::compile_with_case(&pattern, true, case_insensitive).unwrap();
+                for m in re.find_iter(&text) {
+                    let found = text[m.start()..m.end()].to_ascii_lowercase();
+                    proptest::prop_assert!(
+                        keywords.iter().any(|k| found.contains(k.as_str())),
+                        "`{}` matched {:?} in {:?}, which holds none of {:?}", pattern, found, text, keywords
+                    );
+                }
+            }
+        }
+    }
+
+    /// The analysis proves what the packs need: keywords spread over parts, alternations,
+    /// repetitions and optional white space.
+    #[test]
+    fn keywords_spread_over_parts_are_required() {
+        let req = |p: &str, k: &[&str]| keywords_required(p, true, &kw(k));
+        assert!(req(
+            r"\b(?:all|the only thing) you (?:need|have)",
+            &["all you", "only thing you"]
+        ));
+        assert!(req(r"\b(?:ghp|gho)_[0-9A-Za-z]{36}\b", &["ghp_", "gho_"]));
+        assert!(req(r"\b(?:INC|CHG)0{6,}\b", &["000000"]));
+        assert!(req(r"(?:^|[^\w-])(?P<x>X{3,6})(?:[^\w-]|$)", &["xxx"]));
+        assert!(req(
+            r"^[ \t]*(?P<g>dear[ \t]*[,:])",
+            &["dear,", "dear:", " ,", " :", "\t,", "\t:"]
+        ));
+        assert!(req(
+            r"\b(?:password|pin)\s*[:=][ \t]*[“`]?(?P<s>\w{6,})",
+            &["passw", "pin"]
+        ));
+        // Not required: a copy that may be absent, or a keyword a branch lacks.
+        assert!(!req(r"(?:ab)?c", &["ab"]));
+        assert!(!req(
+            r"\b(?:couldn't|could not) be (?:easier|simpler)\b",
+            &["easy", "simple"]
+        ));
+        assert!(!req(r"dear[ \t]*[,:]", &["dear,", "dear:"]));
     }
 
     const PATTERNS: &[(&str, &[&str])] = &[
