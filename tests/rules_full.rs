@@ -746,6 +746,20 @@ fn template_placeholder() {
             ("Your change CHG00000000 was approved.", "CHG00000000"),
         ],
     );
+    // In Markdown the unfilled field is hidden markup: the greeting's keyword (" ,") is only
+    // in the masked prose, where the field is spaces.
+    for md in [
+        "Hi <FirstName>,\n\nYour laptop is ready.\n",
+        "Hi <!-- name -->,\n\nYour laptop is ready.\n",
+    ] {
+        assert!(fires_md(md, Reply, EndUser, rule), "{md:?}");
+    }
+    for md in [
+        "Hi <b>Priya</b>,\n\nYour laptop is ready.\n",
+        "Hi Priya,\n\nYour laptop is <b>ready</b> , now.\n",
+    ] {
+        assert!(!fires_md(md, Reply, EndUser, rule), "{md:?}");
+    }
     clean_all(
         rule,
         Reply,

@@ -128,6 +128,34 @@ mod builtin {
     include!(concat!(env!("OUT_DIR"), "/entries.rs"));
 }
 
+/// The engine finds keywords in the original text, but an entry that searches the prose sees
+/// the masked text, where hidden markup is spaces: there a keyword of white space and
+/// punctuation may occur where the original has none (`Hi <FirstName>,` in Markdown is
+/// `Hi             ,`, which holds `greeting`'s ` ,`). Such keywords of such an entry are
+/// looked for in the prose too, when the engine's pass found none of the entry's keywords.
+/// (A keyword with a letter or digit in it needs those in the original text, where masking
+/// leaves them; that one with white space between them occurs only in the masked text would
+/// need a hidden run exactly as long as its white space, which is left alone.)
+fn masking_made_keyword(def: &PatternDef, doc: &Document) -> bool {
+    !def.raw
+        && def
+            .keywords
+            .iter()
+            .filter(|k| {
+                k.bytes().any(|b| b.is_ascii_whitespace()) && !k.bytes().any(|b| b.is_ascii_alphanumeric() || b >= 0x80)
+            })
+            .any(|k| contains_punctuation_keyword(doc.masked.as_bytes(), k.as_bytes()))
+}
+
+/// Does `hay` hold `needle` (white space and ASCII punctuation)? Candidates are found by the
+/// needle's first byte that is not white space (`,` of ` ,`).
+fn contains_punctuation_keyword(hay: &[u8], needle: &[u8]) -> bool {
+    let Some(j) = needle.iter().position(|b| !b.is_ascii_whitespace()) else {
+        return !needle.is_empty() && memchr::memmem::find(hay, needle).is_some();
+    };
+    memchr::memchr_iter(needle[j], hay).any(|p| p >= j && hay.get(p - j..p - j + needle.len()) == Some(needle))
+}
+
 /// What build.rs worked out for a built-in entry's pattern (with these keywords and case), if
 /// it is one: (capitals on one line, reach).
 fn builtin_facts(pattern: &str, case_insensitive: bool, keywords: &[String]) -> Option<(bool, Option<Reach>)> {
@@ -265,7 +293,7 @@ impl CompiledPatterns {
             }
             // Keywords from the engine's pass (an entry without keywords always runs).
             let no_keywords = e.def.keywords.iter().all(String::is_empty);
-            if !no_keywords && cx.keywords.get(e.keyword_id) == Some(&false) {
+            if !no_keywords && cx.keywords.get(e.keyword_id) == Some(&false) && !masking_made_keyword(&e.def, doc) {
                 continue;
             }
             let text = if e.def.raw { doc.text } else { doc.masked.as_str() };
@@ -585,6 +613,16 @@ mod tests {
             }
         }
         assert_eq!(unproved, Vec::<String>::new());
+    }
+
+    #[test]
+    fn punctuation_keywords_are_found_in_the_prose() {
+        assert!(contains_punctuation_keyword(b"Hi       , there", b" ,"));
+        assert!(contains_punctuation_keyword(b"a\t:", b"\t:"));
+        assert!(!contains_punctuation_keyword(b",, a,", b" ,"));
+        assert!(!contains_punctuation_keyword(b"", b" ,"));
+        assert!(contains_punctuation_keyword(b"a \t b", b" \t"));
+        assert!(!contains_punctuation_keyword(b"a\tb", b" \t"));
     }
 
     #[test]
