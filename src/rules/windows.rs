@@ -19,7 +19,8 @@ use regex_syntax::hir::{Class, Hir, HirKind};
 /// How far a match can reach from a keyword occurrence inside it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Reach {
-    /// At most this many newlines in a match.
+    /// At most this many line breaks in a match, counting newlines with only white space
+    /// between them as one break (a run of blank lines, as `\s*` takes: see [`newlines`]).
     pub newlines: usize,
     /// At most this many bytes in a match (`None`: no bound).
     pub max_len: Option<usize>,
@@ -129,14 +130,18 @@ fn requires(hir: &Hir, keywords: &[String]) -> bool {
                             continue;
                         }
                     } else {
-                        // The run, then the fewest copies (or the run alone, when those are
-                        // too many strings): the rest of the match cannot take them away.
-                        // (At most 64 copies: an empty `one`, from a class that matches
-                        // nothing, never outgrows the cap, and `{999999999,}` would not end.)
-                        let least = (r.min <= 64)
-                            .then(|| (0..r.min).try_fold(vec![Vec::new()], |acc, _| cross(&acc, &one)))
-                            .flatten();
-                        let before = least.and_then(|least| cross(&run, &least)).unwrap_or(run);
+                        // The run, then as many of the fewest copies as stay few strings (all
+                        // of them, or the first ones: "-" and the first `\d` of `-\d{6}` are
+                        // "-0" to "-9"): the rest of the match cannot take them away. (At most
+                        // 64 copies: an empty `one`, from a class that matches nothing, never
+                        // outgrows the cap, and `{999999999,}` would not end.)
+                        let mut before = run;
+                        for _ in 0..r.min.min(64) {
+                            match cross(&before, &one) {
+                                Some(next) => before = next,
+                                None => break,
+                            }
+                        }
                         if all_contain(&before, keywords) {
                             return true;
                         }
@@ -243,8 +248,17 @@ fn contains_keyword(run: &[u8], keywords: &[String]) -> bool {
     keywords.iter().any(|k| run.windows(k.len()).any(|w| w == k.as_bytes()))
 }
 
-/// The most newlines a match of `hir` can hold (`None`: no bound).
+/// The most line breaks a match of `hir` can hold (`None`: no bound), where newlines with only
+/// white space between them count as one break. A repetition of a class of white space only (`\s*`, `\s+`, `[ \t\r\n]{0,9}`) matches one run of white space, so its newlines
+/// are one break however many there are: a prose pattern's `password\s*is` spans a blank line or
+/// ten without its matches leaving a window of the keyword's line and the next line that is not
+/// blank. (A break is at least one newline, so the bound holds for newlines counted one by one.)
 fn newlines(hir: &Hir) -> Option<usize> {
+    if let HirKind::Repetition(r) = hir.kind()
+        && let Some(has_newline) = white_space_class(&r.sub)
+    {
+        return Some(usize::from(has_newline));
+    }
     match hir.kind() {
         HirKind::Empty | HirKind::Look(_) => Some(0),
         HirKind::Literal(lit) => Some(lit.0.iter().filter(|&&b| b == b'\n').count()),
@@ -260,6 +274,37 @@ fn newlines(hir: &Hir) -> Option<usize> {
     }
 }
 
+/// For a class of white space only (`char::is_whitespace`, the Unicode White_Space property
+/// that `\s` is in Unicode mode; a byte class: ASCII white space): does it hold a newline?
+/// `None` for any other node.
+fn white_space_class(hir: &Hir) -> Option<bool> {
+    let ranges: Vec<(u32, u32)> = match hir.kind() {
+        HirKind::Class(Class::Unicode(c)) => c.iter().map(|r| (u32::from(r.start()), u32::from(r.end()))).collect(),
+        // A byte of 0x80 or more is not a char: not white space here.
+        HirKind::Class(Class::Bytes(c)) if c.is_ascii() => {
+            c.iter().map(|r| (u32::from(r.start()), u32::from(r.end()))).collect()
+        }
+        _ => return None,
+    };
+    // No 64 code points in a row are white space: a wider range is not.
+    let all_space = ranges
+        .iter()
+        .all(|&(a, b)| b.saturating_sub(a) < 64 && (a..=b).all(|x| char::from_u32(x).is_some_and(char::is_whitespace)));
+    all_space.then(|| ranges.iter().any(|&(a, b)| a <= 0x0A && 0x0A <= b))
+}
+
+/// The length of the white space char (see [`white_space_class`]) that starts `bytes`, if one does.
+fn space_ahead(text: &str, at: usize) -> Option<usize> {
+    let c = text[at..].chars().next()?;
+    c.is_whitespace().then(|| c.len_utf8())
+}
+
+/// The length of the white space char that ends `text[..at]`, if one does.
+fn space_behind(text: &str, at: usize) -> Option<usize> {
+    let c = text[..at].chars().next_back()?;
+    c.is_whitespace().then(|| c.len_utf8())
+}
+
 /// The byte ranges of `text` to search: around each keyword occurrence `(start, end)`, as far
 /// as a match holding it can reach, merged where they overlap or touch; in order.
 pub fn windows(text: &str, occurrences: &[(u32, u32)], reach: Reach) -> Vec<(usize, usize)> {
@@ -267,8 +312,11 @@ pub fn windows(text: &str, occurrences: &[(u32, u32)], reach: Reach) -> Vec<(usi
     let mut out: Vec<(usize, usize)> = Vec::with_capacity(occurrences.len());
     for &(s, e) in occurrences {
         let (s, e) = (s as usize, e as usize);
-        // A match holding [s, e) starts after the newline before the last `newlines` ones
-        // before `s`, and ends before the newline after the first `newlines` ones from `e`.
+        // A match holding [s, e) starts after the line break before the last `newlines` ones
+        // before `s`, and ends before the line break after the first `newlines` ones from `e`;
+        // a break is a newline and the newlines after it across white space only. (The match
+        // holds all the newlines between it and the keyword: those of at most `newlines` breaks,
+        // each one's whole or a part.)
         let mut a = s;
         let mut left = reach.newlines + 1;
         while left > 0 {
@@ -276,6 +324,11 @@ pub fn windows(text: &str, occurrences: &[(u32, u32)], reach: Reach) -> Vec<(usi
                 Some(k) => {
                     a = k;
                     left -= 1;
+                    if left > 0 {
+                        while let Some(n) = space_behind(text, a) {
+                            a -= n;
+                        }
+                    }
                 }
                 None => {
                     a = 0;
@@ -295,6 +348,9 @@ pub fn windows(text: &str, occurrences: &[(u32, u32)], reach: Reach) -> Vec<(usi
                     left -= 1;
                     if left > 0 {
                         b += 1;
+                        while let Some(n) = space_ahead(text, b) {
+                            b += n;
+                        }
                     }
                 }
                 None => {
@@ -357,6 +413,36 @@ mod tests {
         // One newline at most.
         let r = reach(r"(?:^|\n[ \t]*)(?:just|simply)\b", true, true, &kw(&["just", "simply"])).unwrap();
         assert_eq!(r.newlines, 1);
+        // `\s+` takes one run of white space: any number of newlines, one line break.
+        let r = reach(r"password\s+is", true, true, &kw(&["passw"])).unwrap();
+        assert_eq!((r.newlines, r.max_len), (1, None));
+        let r = reach(r"password\s*:\s*\n?x", true, true, &kw(&["passw"])).unwrap();
+        assert_eq!(r.newlines, 3);
+        // In Unicode mode too (a non-ASCII literal needs it), where `\s` holds U+2028 and more.
+        let r = reach(r"password\s*[“x]", true, true, &kw(&["passw"])).unwrap();
+        assert_eq!(r.newlines, 1);
+    }
+
+    #[test]
+    fn a_line_break_spans_blank_lines() {
+        let text = "a\nb\n\n \t\r\n  key is\n\n\nvalue\nnext\nlast";
+        let s = text.find("key").unwrap();
+        let occ = [(s as u32, s as u32 + 3)];
+        let one = Reach {
+            newlines: 1,
+            max_len: None,
+        };
+        // Back over one break (the blank lines before the keyword's line) to the line before
+        // it; forward over the blank lines to the line "value", and no further.
+        let (a, b) = windows(text, &occ, one)[0];
+        assert_eq!(&text[a..b], "b\n\n \t\r\n  key is\n\n\nvalue");
+        let (a, b) = windows(text, &occ, Reach { newlines: 0, ..one })[0];
+        assert_eq!(&text[a..b], "  key is");
+        // Unicode white space is white space in a break.
+        let text = "x\n\u{2028}\u{a0}\nkey\n\u{3000}\ny\nz";
+        let s = text.find("key").unwrap();
+        let (a, b) = windows(text, &[(s as u32, s as u32 + 3)], one)[0];
+        assert_eq!(&text[a..b], "x\n\u{2028}\u{a0}\nkey\n\u{3000}\ny");
     }
 
     #[test]
@@ -366,8 +452,10 @@ mod tests {
         // The keyword is optional.
         assert_eq!(reach(r"\b(?:sorry )?you\b", true, true, &kw(&["sorry"])), None);
         assert_eq!(reach(r"(?:sorry)*you", true, true, &kw(&["sorry"])), None);
-        // `\s+` can take any number of newlines.
-        assert_eq!(reach(r"password\s+is", true, true, &kw(&["passw"])), None);
+        // A repetition of a class that holds a newline and more than white space can take any
+        // number of line breaks.
+        assert_eq!(reach(r"password[\s,]+is", true, true, &kw(&["passw"])), None);
+        assert_eq!(reach(r"password(?:\s*-)*is", true, true, &kw(&["passw"])), None);
         // No keywords, an empty one only, or one with a newline.
         assert_eq!(reach(r"sorry", true, true, &[]), None);
         assert_eq!(reach(r"sorry", true, true, &kw(&[""])), None);
@@ -524,6 +612,10 @@ mod tests {
         ));
         assert!(req(r"\b(?:ghp|gho)_[0-9A-Za-z]{36}\b", &["ghp_", "gho_"]));
         assert!(req(r"\b(?:INC|CHG)0{6,}\b", &["000000"]));
+        // The first copies of a repetition whose fewest copies are too many strings.
+        let digits = ["-0", "-1", "-2", "-3", "-4", "-5", "-6", "-7", "-8", "-9"];
+        assert!(req(r"\b\d{6}(?:-\d{6}){7}\b", &digits));
+        assert!(!req(r"\b\d{6}(?:-\d{6}){7}\b", &digits[1..]));
         assert!(req(r"(?:^|[^\w-])(?P<x>X{3,6})(?:[^\w-]|$)", &["xxx"]));
         assert!(req(
             r"^[ \t]*(?P<g>dear[ \t]*[,:])",
@@ -554,6 +646,9 @@ mod tests {
         (r"\byou[ \t]+(?P<w>just)[ \t]+(?:need|have)[ \t]+to\b", &["just"]),
         (r"[\w,][ \t]+(?P<w>of course)\b", &["of course"]),
         (r"^[ \t]*(?:hi|hello) there[,:]?[ \t]*$", &["there"]),
+        (r"\b(?:sorry|just)\s*(?:if|that)\s+(?P<w>\w+)", &["sorry", "just"]),
+        (r"(?:you|we)\s+just\n\s*\w+", &["just"]),
+        (r"(?:sorry|just)\s*[“:]\s*\w+", &["sorry", "just"]),
     ];
 
     proptest::proptest! {
@@ -563,7 +658,7 @@ mod tests {
                 "sorry|you|just|simply|we|are|if|that|then|need|to|of course|hi|hello|there|I|Sorry|JUST|é|ſorry|x|\\.|,|!",
                 0..60,
             ),
-            seps in proptest::collection::vec("[ \n\t]|  |\n\n|, ", 60),
+            seps in proptest::collection::vec("[ \n\t]|  |\n\n|, |\n \n|\r\n\t\n|\n\u{b}\n|\n\u{2028}\n|\u{a0}\n“\n| : ", 60),
             which in 0..PATTERNS.len(),
         ) {
             let mut text = String::new();
