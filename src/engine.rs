@@ -156,12 +156,16 @@ pub const JUDGE_LIMIT: usize = 10 * MAX_FINDINGS;
 /// phrases, that draft takes 7.1 ms on one thread and 8.1 ms on two.)
 pub const PARALLEL_DOC_BYTES: usize = 3 * 1024;
 
-/// A document at least this long has the keywords of its `pattern` entries located, and the
-/// entries that allow it search around them only (see [`crate::rules::windows`]). Below it,
-/// working out which entries allow it (a parse of each pattern, once per process) costs more
-/// than it saves. Instructions, whole process, one thread (callgrind): 10 MB 4,507M -> 3,441M,
-/// 1 MB 1,016M -> 795M, 300 KB 410M -> 354M, 100 KB 220M -> 212M, but the 100 KB bench
-/// article 79M -> 84M and 50 KB 173M -> 176M.
+/// A document at least this long has the keywords of all its `pattern` entries located, and
+/// the entries that allow it search around them only (see [`crate::rules::windows`]). Below
+/// it, only the entries that search the original text (`raw`: the secrets, whose regexes stop
+/// at every "access", "token" and digit) are windowed: the others search the prose, whose
+/// keywords take a second pass, over the masked text, that costs more than it saves in a short
+/// document. Instructions, whole process, one thread (callgrind), when this was all entries or
+/// none: 10 MB 4,507M -> 3,441M, 1 MB 1,016M -> 795M, 300 KB 410M -> 354M, 100 KB 220M -> 212M,
+/// but the 100 KB bench article 79M -> 84M and 50 KB 173M -> 176M. Windowing the raw entries of
+/// every document as well: bench corpus 3,448.6M -> 3,348.0M, 100 KB article 63.0M -> 57.7M,
+/// 2 KB draft 18.34M -> 18.18M.
 pub const WINDOW_DOC_BYTES: usize = 128 * 1024;
 
 /// Tests turn keyword windows off to compare with a search of the whole text (on every thread;
@@ -914,17 +918,21 @@ impl Engine {
     /// `rules::windows`): worth it in a long document (on the bench corpus, files of 5 KB on
     /// average, it saved nothing: their regexes skip most text already).
     ///
-    /// Presence is decided on the original text (as for a short document); an entry's keywords
-    /// are located in the text it searches: the original for `raw` entries, else the prose,
-    /// where masking can make a keyword that the original lacks ("of*course*" reads "of course").
+    /// Presence is decided on the original text; an entry's keywords are located in the text it
+    /// searches: the original for `raw` entries, else the prose (in a document of at least
+    /// [`WINDOW_DOC_BYTES`] only), where masking can make a keyword that the original lacks
+    /// ("of*course*" reads "of course").
     fn locate_keywords(&self, doc: &Document, active: &[bool]) -> Located {
         let mut raw = vec![false; self.keywords.owners()];
         let mut prose = vec![false; self.keywords.owners()];
-        if doc.text.len() >= WINDOW_DOC_BYTES && windows_allowed() {
+        if windows_allowed() {
             for (r, _) in self.rules.iter().zip(active).filter(|(_, a)| **a) {
                 if let Some(shape) = &r.shape {
                     shape.locatable(&mut raw, &mut prose);
                 }
+            }
+            if doc.text.len() < WINDOW_DOC_BYTES {
+                prose.fill(false);
             }
         }
         let mut found = self.keywords.locate(doc.text, &raw);
@@ -1463,6 +1471,41 @@ mod tests {
                     .count();
                 assert!(patterned > 50, "{kind:?}: {patterned}");
                 assert_eq!(format!("{windowed:?}"), format!("{whole:?}"), "{kind:?}/{audience:?}");
+            }
+        }
+    }
+
+    /// A short document: the `raw` entries (the secrets) search around their keywords, with
+    /// the same findings as a search of the whole text, across blank lines too.
+    #[test]
+    fn short_documents_search_around_the_keywords_of_raw_entries() {
+        use super::{NO_WINDOWS, WINDOW_DOC_BYTES};
+        use crate::document::{Document, InputFormat};
+        use crate::profile::{Audience, Kind};
+        let engine = Engine::builtin().expect("built-in packs compile");
+        let texts = [
+            "Hi Sam,\n\nYour temporary password\n\n   \n  is Blue-Harbor-42 for today.\n\nThanks,\nAl\n",
+            "Use the key below.\n\napi_key = \"Zk8vQ2xT9rLm4WpN7cYb1HsD\"\n\nThe recovery key is\n111111-222222-333333-444444-555555-666666-777777-888888\n",
+            "A line with no secrets at all, about printers.\n",
+            "password: is nothing here\n- item\n- 2024-01-02\n",
+        ];
+        let rows: Vec<bool> = vec![true; engine.rules.len()];
+        for (i, text) in texts.iter().enumerate() {
+            for format in [InputFormat::Text, InputFormat::Markdown] {
+                let doc = Document::parse(text, format);
+                assert!(doc.text.len() < WINDOW_DOC_BYTES);
+                let _one_at_a_time = super::NO_WINDOWS_TESTS.lock().unwrap_or_else(|e| e.into_inner());
+                let located = engine.locate_keywords(&doc, &rows);
+                if i < 2 {
+                    assert!(located.at.iter().any(Option::is_some), "{i}: nothing located");
+                }
+                let windowed = engine.check(&doc, Kind::Reply, Audience::EndUser);
+                NO_WINDOWS.store(true, std::sync::atomic::Ordering::SeqCst);
+                let whole = engine.check(&doc, Kind::Reply, Audience::EndUser);
+                NO_WINDOWS.store(false, std::sync::atomic::Ordering::SeqCst);
+                let secrets = whole.iter().filter(|d| d.rule == "secret-in-text").count();
+                assert_eq!(secrets, [1, 2, 0, 0][i], "{i} {format:?}: {whole:?}");
+                assert_eq!(format!("{windowed:?}"), format!("{whole:?}"), "{i} {format:?}");
             }
         }
     }
