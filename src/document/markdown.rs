@@ -275,7 +275,15 @@ fn parse_in_pieces(
         blocks.extend(p.blocks);
         meta.extend(p.meta);
     }
-    Some(finish(Mask { bytes: buf }, blocks, &meta))
+    // Markdown masks only show and hide (entities stay as written, blanked or not).
+    Some(finish(
+        Mask {
+            bytes: buf,
+            wrote: false,
+        },
+        blocks,
+        &meta,
+    ))
 }
 
 /// Where [`parse_in_pieces`] may cut `text` (after `from`, at least `least` bytes apart): the

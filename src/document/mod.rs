@@ -68,6 +68,10 @@ pub struct Document<'a> {
     pub format: InputFormat,
     /// Same length as `text`; non-prose bytes replaced by spaces, newlines kept.
     pub masked: String,
+    /// `masked` differs from `text` only where bytes were blanked to spaces (no decoded HTML
+    /// entity or implied line break written in): a string without white space in the masked
+    /// copy is in the original at the same offset.
+    pub only_blanked: bool,
     /// Headings, paragraphs, list items and table cells, in document order.
     pub blocks: Vec<Block>,
     /// Sentences of the prose, in order, trimmed, non-overlapping: computed on first use
@@ -99,11 +103,13 @@ impl<'a> Document<'a> {
             // Plain-text directive lines are not prose (comments are hidden already).
             mask.hide(d.span.start, d.span.end);
         }
+        let only_blanked = mask.only_blanked();
         let masked = mask.finish();
         Document {
             text,
             format,
             masked,
+            only_blanked,
             blocks,
             sentences: std::sync::OnceLock::new(),
             front_matter,
@@ -310,6 +316,8 @@ pub fn rskip_spaces(bytes: &[u8], lo: usize, mut hi: usize) -> usize {
 /// Builder for the masked copy: byte-level blanking that keeps UTF-8 valid.
 pub struct Mask {
     bytes: Vec<u8>,
+    /// Has [`Mask::write`] put in bytes of its own (here or in a spliced mask)?
+    wrote: bool,
 }
 
 impl Mask {
@@ -317,6 +325,7 @@ impl Mask {
     pub fn visible(text: &str) -> Self {
         Mask {
             bytes: text.as_bytes().to_vec(),
+            wrote: false,
         }
     }
 
@@ -326,7 +335,7 @@ impl Mask {
         for i in memchr::memchr_iter(b'\n', text.as_bytes()) {
             bytes[i] = b'\n';
         }
-        Mask { bytes }
+        Mask { bytes, wrote: false }
     }
 
     /// Blank `[start, end)` (newlines kept). Callers pass char-boundary offsets.
@@ -344,6 +353,7 @@ impl Mask {
     pub fn write(&mut self, at: usize, s: &str) {
         if let Some(dst) = self.bytes.get_mut(at..at + s.len()) {
             dst.copy_from_slice(s.as_bytes());
+            self.wrote = true;
         }
     }
 
@@ -351,6 +361,7 @@ impl Mask {
     pub fn splice(&mut self, at: usize, inner: Mask) {
         let end = (at + inner.bytes.len()).min(self.bytes.len());
         self.bytes[at..end].copy_from_slice(&inner.bytes[..end - at]);
+        self.wrote |= inner.wrote;
     }
 
     /// Hide every byte that `other`, a mask built over this mask's current text (a second
@@ -373,6 +384,13 @@ impl Mask {
         let end = end.min(self.bytes.len());
         let start = start.min(end);
         self.bytes[start..end].copy_from_slice(&text.as_bytes()[start..end]);
+    }
+
+    /// Does the masked copy differ from the original only where bytes were blanked? (No
+    /// [`Mask::write`]: then every string of the masked copy without white space is also in
+    /// the original, at the same offset.)
+    pub fn only_blanked(&self) -> bool {
+        !self.wrote
     }
 
     pub fn finish(self) -> String {

@@ -359,12 +359,21 @@ impl CompiledPatterns {
 impl CompiledPatterns {
     /// Mark, by keyword id, the entries whose matches all hold one of their keywords within a
     /// bounded reach (see [`super::windows`]): the engine then locates their keywords, in the
-    /// text the entry searches (`raw`: the original; `prose`: the masked prose).
-    pub fn locatable(&self, raw: &mut [bool], prose: &mut [bool]) {
+    /// text the entry searches (`raw`: the original; `prose`: the masked prose). In `solid`,
+    /// the prose entries whose keywords hold no white space (blanking cannot make one).
+    pub fn locatable(&self, raw: &mut [bool], prose: &mut [bool], solid: &mut [bool]) {
         for e in &self.entries {
             let out = if e.def.raw { &mut *raw } else { &mut *prose };
             if let Some(slot) = out.get_mut(e.keyword_id) {
                 *slot = e.reach().is_some();
+            }
+            if let Some(slot) = solid.get_mut(e.keyword_id) {
+                *slot = !e.def.raw
+                    && !e
+                        .def
+                        .keywords
+                        .iter()
+                        .any(|k| k.bytes().any(|b| b.is_ascii_whitespace()));
             }
         }
     }

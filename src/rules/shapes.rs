@@ -303,10 +303,11 @@ impl CompiledShape {
 
     /// Mark, by keyword id, the `pattern` entries whose matches can be searched for around
     /// their keywords only (see [`super::windows`]): in `raw` those that search the original
-    /// text, in `prose` those that search the prose.
-    pub fn locatable(&self, raw: &mut [bool], prose: &mut [bool]) {
+    /// text, in `prose` those that search the prose; in `solid`, the prose entries whose
+    /// keywords hold no white space.
+    pub fn locatable(&self, raw: &mut [bool], prose: &mut [bool], solid: &mut [bool]) {
         if let CompiledShape::Pattern(p) = self {
-            p.locatable(raw, prose);
+            p.locatable(raw, prose, solid);
         }
     }
 
