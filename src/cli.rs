@@ -292,6 +292,13 @@ enum Job {
     File(PathBuf),
 }
 
+/// The run's threads: `--threads`, else one per core.
+fn run_threads(args: &CheckArgs) -> usize {
+    args.threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1)
+}
+
 fn check(args: CheckArgs) -> Result<i32, Error> {
     let mut configs = Configs {
         select: args.select.clone(),
@@ -316,13 +323,14 @@ fn check(args: CheckArgs) -> Result<i32, Error> {
             PathBuf::from("-")
         });
     }
+    let threads = run_threads(&args);
     let mut jobs: Vec<Job> = Vec::new();
     // The size of each job, in bytes.
     let mut sizes: Vec<u64> = Vec::new();
     let mut errors: Vec<Error> = Vec::new();
     let (file_paths, walk_errors): (Vec<(PathBuf, u64)>, Vec<Error>) = {
         let real: Vec<PathBuf> = paths.iter().filter(|p| p.as_os_str() != "-").cloned().collect();
-        walk::collect_sized(&real)
+        walk::collect_sized(&real, threads)
     };
     errors.extend(walk_errors);
     if paths.iter().any(|p| p.as_os_str() == "-") {
@@ -417,10 +425,6 @@ fn check(args: CheckArgs) -> Result<i32, Error> {
     for e in &errors {
         eprint!("{}", e.render());
     }
-    let threads = args
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-        .max(1);
 
     // One input: its rules may use the run's threads (when it is big enough to gain from them).
     let overrides = Overrides {
@@ -491,10 +495,7 @@ fn fix_mode(
     if !args.fix && !args.diff {
         return Err(Error::Usage("--unsafe-fixes needs --fix or --diff".into()));
     }
-    let threads = args
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-        .max(1);
+    let threads = run_threads(args);
     let inputs = jobs
         .into_iter()
         .map(|j| match j {
