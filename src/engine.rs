@@ -1575,6 +1575,32 @@ mod tests {
         }
     }
 
+    /// A prose match over an HTML entity is quoted as the prose reads, not as the bytes of the
+    /// original at its offsets; where the prose only blanked bytes, the original is quoted.
+    #[test]
+    fn prose_matches_over_decoded_entities_are_quoted_as_read() {
+        use crate::document::{Document, InputFormat};
+        use crate::profile::{Audience, Kind};
+        let engine = Engine::builtin().expect("built-in packs compile");
+        let quoted = |text: &str, format: InputFormat| -> Vec<String> {
+            let doc = Document::parse(text, format);
+            engine
+                .check(&doc, Kind::Reply, Audience::EndUser)
+                .into_iter()
+                .filter(|d| d.rule == "template-placeholder")
+                .map(|d| d.message)
+                .collect()
+        };
+        let html = quoted(
+            "<p>Hello &lt;insert   name&gt;, your laptop is ready.</p>",
+            InputFormat::Html,
+        );
+        assert_eq!(html.len(), 1, "{html:?}");
+        assert!(html[0].starts_with("\"<insert name>\" "), "{html:?}");
+        let plain = quoted("Hello <insert   name>, your laptop is ready.\n", InputFormat::Text);
+        assert!(plain[0].starts_with("\"<insert   name>\" "), "{plain:?}");
+    }
+
     /// Masking can make a keyword the original text lacks: "of\\*course\\*" in Markdown reads
     /// "of course" in the prose the entry searches, so that is where its keywords are located.
     #[test]

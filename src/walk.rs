@@ -35,7 +35,8 @@ pub fn collect_sized(paths: &[PathBuf], threads: usize) -> (Vec<(PathBuf, u64)>,
     let mut files = Vec::new();
     let mut errors = Vec::new();
     let metadata: Vec<std::io::Result<std::fs::Metadata>> = if threads > 1 && paths.len() >= PARALLEL_STAT_PATHS {
-        let chunk = paths.len().div_ceil(threads);
+        // (At most 16 threads, however many `--threads` asks for: one per chunk.)
+        let chunk = paths.len().div_ceil(threads.min(16));
         std::thread::scope(|scope| {
             let parts: Vec<_> = paths
                 .chunks(chunk)

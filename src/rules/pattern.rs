@@ -424,12 +424,16 @@ impl Entry {
 
     fn diagnostic(&self, doc: &Document, span: Span, rule: &RuleInfo) -> Diagnostic {
         let d = &self.def;
-        let matched = &doc.text[span.start..span.end];
-        let shown = if rule.redact {
-            redacted(matched)
+        let shown = if !d.raw && !doc.only_blanked {
+            // The prose holds bytes of its own (an HTML entity decoded where the entity was):
+            // quote what the prose reads ("<insert name>", not ";insert name&"), its white
+            // space (and markup blanked inside the match) as single spaces.
+            let read: Vec<&str> = doc.masked[span.start..span.end].split_whitespace().collect();
+            read.join(" ")
         } else {
-            matched.to_string()
+            doc.text[span.start..span.end].to_string()
         };
+        let shown = if rule.redact { redacted(&shown) } else { shown };
         let message = d.reason.as_deref().unwrap_or(rule.message).replace("{text}", &shown);
         let suggestion = d
             .suggestion
@@ -534,8 +538,6 @@ fn delete_fix(_doc: &Document, span: Span, applicability: Applicability) -> Fix 
 mod tests {
     use super::*;
 
-    /// The built-in entries that search only lines with two capitals, and none whose matches
-    /// could lack the pair (checked against the packs themselves, not a copy).
     /// Every `pattern` entry of the built-in packs (read from the packs themselves, not a
     /// copy), with its rule's id.
     fn builtin_entries() -> Vec<(String, PatternDef)> {
@@ -549,6 +551,8 @@ mod tests {
         out
     }
 
+    /// The built-in entries that search only lines with two capitals, and none whose matches
+    /// could lack the pair (checked against the packs themselves, not a copy).
     #[test]
     fn shouting_entries_search_capital_lines_only() {
         let mut qualifying = Vec::new();

@@ -249,9 +249,10 @@ fn contains_keyword(run: &[u8], keywords: &[String]) -> bool {
 }
 
 /// The most line breaks a match of `hir` can hold (`None`: no bound), where newlines with only
-/// white space between them count as one break. A repetition of a class of white space only (`\s*`, `\s+`, `[ \t\r\n]{0,9}`) matches one run of white space, so its newlines
-/// are one break however many there are: a prose pattern's `password\s*is` spans a blank line or
-/// ten without its matches leaving a window of the keyword's line and the next line that is not
+/// white space between them count as one break. A repetition of a class of white space only
+/// (`\s*`, `\s+`, `[ \t\r\n]{0,9}`) matches one run of white space, so its newlines are one
+/// break however many there are: a prose pattern's `password\s*is` spans a blank line or ten
+/// without its matches leaving a window of the keyword's line and the next line that is not
 /// blank. (A break is at least one newline, so the bound holds for newlines counted one by one.)
 fn newlines(hir: &Hir) -> Option<usize> {
     if let HirKind::Repetition(r) = hir.kind()
@@ -293,7 +294,8 @@ fn white_space_class(hir: &Hir) -> Option<bool> {
     all_space.then(|| ranges.iter().any(|&(a, b)| a <= 0x0A && 0x0A <= b))
 }
 
-/// The length of the white space char (see [`white_space_class`]) that starts `bytes`, if one does.
+/// The length of the white space char (see [`white_space_class`]) that starts `text[at..]`, if
+/// one does.
 fn space_ahead(text: &str, at: usize) -> Option<usize> {
     let c = text[at..].chars().next()?;
     c.is_whitespace().then(|| c.len_utf8())
