@@ -247,6 +247,8 @@ impl Longer {
 
 /// How many parts of a text [`each_occurrence`] walks side by side.
 const STREAMS: usize = 4;
+// `lockstep` zips exactly four parts.
+const _: () = assert!(STREAMS == 4);
 
 /// [`Longer::each_occurrence`] on one automaton (unanchored, `MatchKind::Standard`, no
 /// prefilter, no empty pattern): one transition a byte, and at a match state every pattern
@@ -324,19 +326,27 @@ fn lockstep<A: Automaton>(
     sid: &mut [StateID; STREAMS],
     steps: usize,
 ) -> bool {
-    let (mut a, mut s) = (*at, *sid);
+    // The four parts' next `steps` bytes, zipped: one count for all and no bounds checks (an
+    // index per stream cost four more instructions a byte).
+    let part = |k: usize| &text[at[k]..at[k] + steps];
+    let mut s = *sid;
+    let mut taken = 0;
     let mut special = false;
-    for _ in 0..steps {
-        for k in 0..STREAMS {
-            s[k] = aut.next_state(Anchored::No, s[k], text[a[k]]);
-            a[k] += 1;
-            special |= aut.is_special(s[k]);
-        }
-        if special {
+    for (((&b0, &b1), &b2), &b3) in part(0).iter().zip(part(1)).zip(part(2)).zip(part(3)) {
+        s[0] = aut.next_state(Anchored::No, s[0], b0);
+        s[1] = aut.next_state(Anchored::No, s[1], b1);
+        s[2] = aut.next_state(Anchored::No, s[2], b2);
+        s[3] = aut.next_state(Anchored::No, s[3], b3);
+        taken += 1;
+        if s.iter().any(|&x| aut.is_special(x)) {
+            special = true;
             break;
         }
     }
-    (*at, *sid) = (a, s);
+    for a in at.iter_mut() {
+        *a += taken;
+    }
+    *sid = s;
     special
 }
 
