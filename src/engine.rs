@@ -1432,11 +1432,22 @@ mod tests {
         assert!(all.iter().all(|re| re.is_compiled()));
     }
 
+    /// `run` with keyword windows, then without them: one such comparison at a time (the
+    /// switch is shared by the tests running meanwhile).
+    fn with_and_without_windows<T>(run: impl Fn() -> T) -> (T, T) {
+        let _one_at_a_time = super::NO_WINDOWS_TESTS.lock().unwrap_or_else(|e| e.into_inner());
+        let windowed = run();
+        super::NO_WINDOWS.store(true, std::sync::atomic::Ordering::SeqCst);
+        let whole = run();
+        super::NO_WINDOWS.store(false, std::sync::atomic::Ordering::SeqCst);
+        (windowed, whole)
+    }
+
     /// A long document: the `pattern` entries that search around their keywords find the same
     /// matches as a search of the whole text, for every kind and audience.
     #[test]
     fn keyword_windows_find_what_the_whole_text_search_finds() {
-        use super::{NO_WINDOWS, WINDOW_DOC_BYTES};
+        use super::WINDOW_DOC_BYTES;
         use crate::document::{Document, InputFormat};
         use crate::profile::{Audience, Kind};
         let engine = Engine::builtin().expect("built-in packs compile");
@@ -1463,11 +1474,7 @@ mod tests {
         let doc = Document::parse(&text, InputFormat::Text);
         for kind in [Kind::Reply, Kind::Incident, Kind::Kb, Kind::Handoff, Kind::Change] {
             for audience in [Audience::EndUser, Audience::Technical] {
-                let _one_at_a_time = super::NO_WINDOWS_TESTS.lock().unwrap_or_else(|e| e.into_inner());
-                let windowed = engine.check(&doc, kind, audience);
-                NO_WINDOWS.store(true, std::sync::atomic::Ordering::SeqCst);
-                let whole = engine.check(&doc, kind, audience);
-                NO_WINDOWS.store(false, std::sync::atomic::Ordering::SeqCst);
+                let (windowed, whole) = with_and_without_windows(|| engine.check(&doc, kind, audience));
                 let patterned = whole
                     .iter()
                     .filter(|d| {
@@ -1490,7 +1497,7 @@ mod tests {
     /// the same findings as a search of the whole text, across blank lines too.
     #[test]
     fn short_documents_search_around_the_keywords_of_raw_entries() {
-        use super::{NO_WINDOWS, WINDOW_DOC_BYTES};
+        use super::WINDOW_DOC_BYTES;
         use crate::document::{Document, InputFormat};
         use crate::profile::{Audience, Kind};
         let engine = Engine::builtin().expect("built-in packs compile");
@@ -1505,15 +1512,15 @@ mod tests {
             for format in [InputFormat::Text, InputFormat::Markdown] {
                 let doc = Document::parse(text, format);
                 assert!(doc.text.len() < WINDOW_DOC_BYTES);
-                let _one_at_a_time = super::NO_WINDOWS_TESTS.lock().unwrap_or_else(|e| e.into_inner());
-                let located = engine.locate_keywords(&doc, &rows);
+                let ((located, windowed), (_, whole)) = with_and_without_windows(|| {
+                    (
+                        engine.locate_keywords(&doc, &rows),
+                        engine.check(&doc, Kind::Reply, Audience::EndUser),
+                    )
+                });
                 if i < 2 {
                     assert!(located.at.iter().any(Option::is_some), "{i}: nothing located");
                 }
-                let windowed = engine.check(&doc, Kind::Reply, Audience::EndUser);
-                NO_WINDOWS.store(true, std::sync::atomic::Ordering::SeqCst);
-                let whole = engine.check(&doc, Kind::Reply, Audience::EndUser);
-                NO_WINDOWS.store(false, std::sync::atomic::Ordering::SeqCst);
                 let secrets = whole.iter().filter(|d| d.rule == "secret-in-text").count();
                 assert_eq!(secrets, [1, 2, 0, 0][i], "{i} {format:?}: {whole:?}");
                 assert_eq!(format!("{windowed:?}"), format!("{whole:?}"), "{i} {format:?}");
@@ -1526,7 +1533,6 @@ mod tests {
     /// HTML entity decoded): the same findings as a search of the whole text either way.
     #[test]
     fn short_documents_locate_solid_prose_keywords_in_the_original() {
-        use super::NO_WINDOWS;
         use crate::document::{Document, InputFormat};
         use crate::profile::{Audience, Kind};
         let engine = Engine::builtin().expect("built-in packs compile");
@@ -1554,12 +1560,12 @@ mod tests {
             let doc = Document::parse(text, format);
             assert_eq!(doc.only_blanked, only_blanked, "{format:?}");
             for kind in [Kind::Reply, Kind::Kb] {
-                let _one_at_a_time = super::NO_WINDOWS_TESTS.lock().unwrap_or_else(|e| e.into_inner());
-                let located = engine.locate_keywords(&doc, &every);
-                let windowed = engine.check(&doc, kind, Audience::EndUser);
-                NO_WINDOWS.store(true, std::sync::atomic::Ordering::SeqCst);
-                let whole = engine.check(&doc, kind, Audience::EndUser);
-                NO_WINDOWS.store(false, std::sync::atomic::Ordering::SeqCst);
+                let ((located, windowed), (_, whole)) = with_and_without_windows(|| {
+                    (
+                        engine.locate_keywords(&doc, &every),
+                        engine.check(&doc, kind, Audience::EndUser),
+                    )
+                });
                 let placeholders = whole.iter().filter(|d| d.rule == "template-placeholder").count();
                 assert!(placeholders >= 2, "{format:?} {kind:?}: {whole:?}");
                 assert_eq!(format!("{windowed:?}"), format!("{whole:?}"), "{format:?} {kind:?}");
@@ -1605,7 +1611,7 @@ mod tests {
     /// "of course" in the prose the entry searches, so that is where its keywords are located.
     #[test]
     fn keywords_made_by_masking_are_located_in_the_prose() {
-        use super::{NO_WINDOWS, WINDOW_DOC_BYTES};
+        use super::WINDOW_DOC_BYTES;
         use crate::document::{Document, InputFormat};
         use crate::profile::{Audience, Kind};
         let engine = Engine::builtin().expect("built-in packs compile");
@@ -1613,11 +1619,7 @@ mod tests {
         text.push_str(&"A plain paragraph about printers and queues.\n\n".repeat(WINDOW_DOC_BYTES / 40));
         text.push_str("Well, of*course* you can reset it yourself.\n");
         let doc = Document::parse(&text, InputFormat::Markdown);
-        let _one_at_a_time = super::NO_WINDOWS_TESTS.lock().unwrap_or_else(|e| e.into_inner());
-        let windowed = engine.check(&doc, Kind::Reply, Audience::EndUser);
-        NO_WINDOWS.store(true, std::sync::atomic::Ordering::SeqCst);
-        let whole = engine.check(&doc, Kind::Reply, Audience::EndUser);
-        NO_WINDOWS.store(false, std::sync::atomic::Ordering::SeqCst);
+        let (windowed, whole) = with_and_without_windows(|| engine.check(&doc, Kind::Reply, Audience::EndUser));
         let late = text.rfind("of*course").unwrap();
         assert!(
             whole
