@@ -75,17 +75,41 @@ impl TextStats {
 /// [`is_identifier`]). A word's syllables are those of its letter runs, split at inner capitals
 /// ("SharePoint" = "Share" + "Point"); a number is one syllable.
 pub fn sentence_stats(text: &str) -> SentenceStats {
-    let mut st = SentenceStats {
-        bound: word_bound(text) as u32,
-        ..SentenceStats::default()
+    let mut acc = Counts {
+        st: SentenceStats {
+            bound: word_bound(text) as u32,
+            ..SentenceStats::default()
+        },
+        frag_words: 0,
     };
-    // Words in the current fragment (the text between `.`, `!` and `?`).
-    let mut frag_words = 0u32;
-    each_reading_word(text, |word| {
-        st.words += 1;
+    if text.is_ascii() {
+        // Most tokens are a plain word with punctuation around it: counted in one pass over
+        // its bytes ([`plain_token`]), the rest as [`each_reading_word`] splits them.
+        each_ascii_token(text, |token| match plain_token(token.as_bytes()) {
+            Some(plain) => acc.plain(&token.as_bytes()[plain.word.0..plain.word.1], plain.ends_fragment),
+            None => reading_token(token, &mut |w| acc.word(w)),
+        });
+    } else {
+        each_reading_word(text, |w| acc.word(w));
+    }
+    acc.st.fragments += u32::from(acc.frag_words > 2);
+    acc.st
+}
+
+/// [`sentence_stats`] as it goes: the counts so far, and the words of the current fragment
+/// (the text between `.`, `!` and `?`).
+struct Counts {
+    st: SentenceStats,
+    frag_words: u32,
+}
+
+impl Counts {
+    /// One reading-grade word.
+    fn word(&mut self, word: &str) {
+        self.st.words += 1;
         if !word.bytes().any(|b| matches!(b, b'.' | b'!' | b'?')) {
-            frag_words += 1;
-            st.syllables += word_syllables(word);
+            self.frag_words += 1;
+            self.st.syllables += word_syllables(word);
             return;
         }
         let mut pieces = word.split(['.', '!', '?']).peekable();
@@ -93,17 +117,113 @@ pub fn sentence_stats(text: &str) -> SentenceStats {
             if has_alphanumeric(piece) {
                 // The word belongs to the fragment its first letters are in, and counts again
                 // in each later fragment it has letters in.
-                frag_words += 1;
+                self.frag_words += 1;
             }
             if pieces.peek().is_some() {
-                st.fragments += u32::from(frag_words > 2);
-                frag_words = 0;
+                self.st.fragments += u32::from(self.frag_words > 2);
+                self.frag_words = 0;
             }
         }
-        st.syllables += word_syllables(word);
-    });
-    st.fragments += u32::from(frag_words > 2);
-    st
+        self.st.syllables += word_syllables(word);
+    }
+
+    /// A token of [`plain_token`]'s shape, its letters `word`: what [`Counts::word`] counts
+    /// for it.
+    #[inline]
+    fn plain(&mut self, word: &[u8], ends_fragment: bool) {
+        self.st.words += 1;
+        self.frag_words += 1;
+        if ends_fragment {
+            self.st.fragments += u32::from(self.frag_words > 2);
+            self.frag_words = 0;
+        }
+        self.st.syllables += syllables_ascii(word);
+    }
+}
+
+/// A token that is one plain word: punctuation before it, the word, punctuation after it.
+struct PlainToken {
+    /// The word's bytes in the token: an ASCII letter, then lowercase letters and apostrophes,
+    /// at most 25 bytes.
+    word: (usize, usize),
+    /// Does a `.`, `!` or `?` follow the word (and so end its fragment)?
+    ends_fragment: bool,
+}
+
+/// Bytes of a token around a plain word: 1 before or after it, 2 only after it (`.`, `!`, `?`).
+const fn plain_edges() -> [u8; 256] {
+    let mut t = [0u8; 256];
+    t[b',' as usize] = 1;
+    t[b';' as usize] = 1;
+    t[b':' as usize] = 1;
+    t[b'(' as usize] = 1;
+    t[b')' as usize] = 1;
+    t[b'"' as usize] = 1;
+    t[b'.' as usize] = 2;
+    t[b'!' as usize] = 2;
+    t[b'?' as usize] = 2;
+    t
+}
+static PLAIN_EDGES: [u8; 256] = plain_edges();
+
+/// The shape of most tokens of prose (`word`, `Word,`, `(word).`, `don't`), for which the
+/// general path's steps come to one word and its syllables: no identifier ([`is_identifier`]:
+/// its edge characters trimmed, at most 25 letters and apostrophes), no hyphen, a letter, one
+/// fragment end after the word at most (the pieces after the first `.`, `!` or `?` hold no
+/// letter), and syllables those of the word's letters and apostrophes, the one part that
+/// [`word_syllables`] counts (no capital after the first letter: nothing to split). `None`
+/// for any other token. The property test `plain_tokens_count_as_the_general_path` checks it.
+#[inline]
+fn plain_token(t: &[u8]) -> Option<PlainToken> {
+    let mut i = 0;
+    while i < t.len() && PLAIN_EDGES[t[i] as usize] == 1 {
+        i += 1;
+    }
+    if !t.get(i)?.is_ascii_alphabetic() {
+        return None;
+    }
+    let start = i;
+    i += 1;
+    while i < t.len() && (t[i].is_ascii_lowercase() || t[i] == b'\'') {
+        i += 1;
+    }
+    let end = i;
+    if end - start > 25 {
+        return None;
+    }
+    let mut ends_fragment = false;
+    for &b in &t[end..] {
+        match PLAIN_EDGES[b as usize] {
+            1 => {}
+            2 => ends_fragment = true,
+            _ => return None,
+        }
+    }
+    Some(PlainToken {
+        word: (start, end),
+        ends_fragment,
+    })
+}
+
+/// Calls `f` with each whitespace-separated token of ASCII `text` (the tokens of
+/// `split_whitespace`, which decodes every character: in ASCII text the whitespace is these
+/// bytes, U+0009-U+000D and the space).
+#[inline]
+fn each_ascii_token<'a>(text: &'a str, mut f: impl FnMut(&'a str)) {
+    let b = text.as_bytes();
+    let space = |c: u8| matches!(c, b' ' | b'\t'..=b'\r');
+    let mut i = 0;
+    while i < b.len() {
+        if space(b[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && !space(b[i]) {
+            i += 1;
+        }
+        f(&text[start..i]);
+    }
 }
 
 /// The words the reading grade counts in `text` (see [`each_reading_word`]), in order.
@@ -117,25 +237,10 @@ pub fn reading_words(text: &str) -> impl Iterator<Item = &str> {
 /// order: whitespace-separated tokens that are not identifiers, split at hyphens, with a letter
 /// or digit.
 pub fn each_reading_word<'a>(text: &'a str, mut f: impl FnMut(&'a str)) {
-    if !text.is_ascii() {
+    if text.is_ascii() {
+        each_ascii_token(text, |t| reading_token(t, &mut f));
+    } else {
         text.split_whitespace().for_each(|t| reading_token(t, &mut f));
-        return;
-    }
-    // `split_whitespace` decodes every character; in ASCII text the whitespace is these bytes
-    // (U+0009-U+000D and the space), and a walk over the bytes finds the same tokens.
-    let b = text.as_bytes();
-    let space = |c: u8| matches!(c, b' ' | b'\t'..=b'\r');
-    let mut i = 0;
-    while i < b.len() {
-        if space(b[i]) {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < b.len() && !space(b[i]) {
-            i += 1;
-        }
-        reading_token(&text[start..i], &mut f);
     }
 }
 
@@ -1010,6 +1115,28 @@ mod tests {
         ) {
             proptest::prop_assert_eq!(word_count(&t), t.unicode_words().count(), "{:?}", t);
         }
+
+        #[test]
+        fn plain_tokens_count_as_the_general_path(
+            tokens in proptest::collection::vec(
+                "[,;:()\"]{0,2}[a-zA-Z'][a-z'A-Z]{0,27}[,;:()\".!?'a-z\\-]{0,3}|\\(?[A-Za-z][a-z]{22,27}[.,]?|[ -~]{1,8}",
+                0..24,
+            ),
+            seps in proptest::collection::vec("[ \t\n]{1,2}", 24),
+        ) {
+            let text: String = tokens.iter().zip(&seps).flat_map(|(t, s)| [t.as_str(), s.as_str()]).collect();
+            let mut general = Counts {
+                st: SentenceStats {
+                    bound: word_bound(&text) as u32,
+                    ..SentenceStats::default()
+                },
+                frag_words: 0,
+            };
+            text.split_whitespace().for_each(|tok| reading_token(tok, &mut |w| general.word(w)));
+            general.st.fragments += u32::from(general.frag_words > 2);
+            proptest::prop_assert_eq!(sentence_stats(&text), general.st, "{:?}", text);
+        }
+
 
         #[test]
         fn ascii_reading_words_split_as_split_whitespace(t in "[ -~\t\n\r\x0b\x0c]{0,60}") {
