@@ -155,7 +155,14 @@ fn output_intro() -> &'static regex::Regex {
 /// after it is someone else's words, not the writer's prose.
 pub fn introduces_output(intro: &str) -> bool {
     let t = intro.trim_end().trim_end_matches(['*', '_']).trim_end();
-    (t.ends_with(':') || t.contains("following")) && output_intro().is_match(t)
+    (t.ends_with(':') || following().find(t.as_bytes()).is_some()) && output_intro().is_match(t)
+}
+
+/// A SIMD search for "following" (`str::contains` walked each paragraph byte by byte: 30M
+/// instructions on the bench corpus).
+fn following() -> &'static memchr::memmem::Finder<'static> {
+    static FINDER: std::sync::OnceLock<memchr::memmem::Finder<'static>> = std::sync::OnceLock::new();
+    FINDER.get_or_init(|| memchr::memmem::Finder::new("following"))
 }
 
 /// The lines of `text` with the offset each starts at, without their `\n` (a `\r` stays), found
@@ -331,10 +338,9 @@ impl Mask {
 
     /// Start with everything hidden (newlines kept).
     pub fn hidden(text: &str) -> Self {
-        let mut bytes = vec![b' '; text.len()];
-        for i in memchr::memchr_iter(b'\n', text.as_bytes()) {
-            bytes[i] = b'\n';
-        }
+        // A select per byte, which the compiler vectorizes (a memchr for each newline into a
+        // blank buffer cost 32M instructions on the bench corpus).
+        let bytes = text.as_bytes().iter().map(|&b| blank(b)).collect();
         Mask { bytes, wrote: false }
     }
 
@@ -342,9 +348,7 @@ impl Mask {
     pub fn hide(&mut self, start: usize, end: usize) {
         let end = end.min(self.bytes.len());
         for b in &mut self.bytes[start.min(end)..end] {
-            if *b != b'\n' {
-                *b = b' ';
-            }
+            *b = blank(*b);
         }
     }
 
@@ -411,6 +415,13 @@ impl Mask {
             }
         }
     }
+}
+
+/// A masked byte: a newline stays, anything else is a space. (Stored unconditionally, so that
+/// loops over bytes vectorize.)
+#[inline]
+fn blank(b: u8) -> u8 {
+    if b == b'\n' { b'\n' } else { b' ' }
 }
 
 #[cfg(test)]
