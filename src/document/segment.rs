@@ -15,6 +15,19 @@ const ABBREVIATIONS: &[&str] = &[
     "vol", "tel",
 ];
 
+/// The length of the longest of [`ABBREVIATIONS`] (a longer token is none of them).
+const LONGEST_ABBREVIATION: usize = {
+    let mut longest = 0;
+    let mut i = 0;
+    while i < ABBREVIATIONS.len() {
+        if ABBREVIATIONS[i].len() > longest {
+            longest = ABBREVIATIONS[i].len();
+        }
+        i += 1;
+    }
+    longest
+};
+
 /// Split the prose of `masked` into sentences. `blocks` give hard boundaries.
 pub fn sentences(masked: &str, blocks: &[Block]) -> Vec<Span> {
     let bytes = masked.as_bytes();
@@ -110,17 +123,17 @@ fn is_abbreviation(masked: &str, run_start: usize, dot: usize, after: usize, end
     if token.len() == 1 && token.as_bytes()[0].is_ascii_uppercase() {
         return true; // an initial: "J. Smith"
     }
-    let lower = token.to_ascii_lowercase();
     let mut k = after;
     while k < end && matches!(bytes[k], b' ' | b'\t') {
         k += 1;
     }
     let next_lower = k < end && bytes[k].is_ascii_lowercase();
     // "etc." often ends a list and the sentence: a capital after it starts a new one.
-    if lower == "etc" {
+    // Compared without a lowercased copy (an allocation at every full stop).
+    if token.eq_ignore_ascii_case("etc") {
         return !(k < end && bytes[k].is_ascii_uppercase());
     }
-    if ABBREVIATIONS.contains(&lower.as_str()) {
+    if token.len() <= LONGEST_ABBREVIATION && ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(token)) {
         return true;
     }
     // A lowercase word after the dot continues the sentence ("approx. two hours").

@@ -342,7 +342,13 @@ impl PhraseIndex {
             let (ps, pe) = self.spans[id as usize];
             let p = &self.bytes[ps as usize..pe as usize];
             let end = start + p.len();
-            if bytes.len() >= end && bytes[start..end] == p[..] && ends_ok(text, end) {
+            // The last bytes first: phrases filed under one key share their first words, and
+            // differ after them (a call to compare the rest cost more than the rejection).
+            if bytes.len() >= end
+                && bytes[end - 1] == p[p.len() - 1]
+                && bytes[start..end] == p[..]
+                && ends_ok(text, end)
+            {
                 out.push((id as usize, start, end));
             }
         }
