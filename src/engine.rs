@@ -84,6 +84,9 @@ struct Detector {
     regexes: Vec<(usize, LazyRegex)>,
     /// Heading cues (lowercase), by definition.
     headings: Vec<(usize, String)>,
+    /// Bit `n` set when a heading cue is `n` bytes long (`n` < 64; a line's head that can match
+    /// is at most 60): an ASCII head of any other length matches none.
+    heading_lens: u64,
 }
 
 /// A compiled set of rules, ready to check any number of documents.
@@ -508,6 +511,7 @@ impl Engine {
             defs: Vec::new(),
             regexes: Vec::new(),
             headings: Vec::new(),
+            heading_lens: 0,
         };
         for (di, (d, k)) in detect.iter().enumerate() {
             detector.defs.push((d.kind, d.weight));
@@ -537,6 +541,11 @@ impl Engine {
             detector
                 .headings
                 .extend(d.headings.iter().map(|h| (di, h.trim().to_lowercase())));
+        }
+        for (_, h) in &detector.headings {
+            if h.len() < 64 {
+                detector.heading_lens |= 1 << h.len();
+            }
         }
 
         let phrases = PhraseIndex::new(patterns.iter().map(String::as_str));
@@ -813,6 +822,10 @@ impl Engine {
                     continue;
                 }
                 let head = t.split(':').next().unwrap_or(t).trim();
+                // An ASCII head compares only with headings of its length.
+                if head.is_ascii() && self.detector.heading_lens & (1 << head.len()) == 0 {
+                    continue;
+                }
                 // The headings are lower-case: an ASCII line compares without a lower-cased copy.
                 let lower = (!head.is_ascii()).then(|| head.to_lowercase());
                 for (def, h) in &self.detector.headings {
