@@ -521,10 +521,9 @@ impl Group {
         if self.starts_clause(sentence) {
             return true;
         }
-        // The first eight characters, compared ignoring ASCII case: the same as lowercasing
-        // them first (no character above ASCII lowercases to ASCII letters these words
-        // hold), without the two copies.
-        let head = &sentence[..sentence.char_indices().nth(8).map_or(sentence.len(), |(i, _)| i)];
+        // Compared ignoring ASCII case: as lowercasing the sentence would (no character above
+        // ASCII lowercases to the ASCII letters these words hold), without a copy. (Only the
+        // first eight characters were lowercased before, so "in order to " never matched.)
         let introductory = [
             "if ",
             "when ",
@@ -537,7 +536,7 @@ impl Group {
             "while ",
         ]
         .iter()
-        .any(|w| head.len() >= w.len() && head.as_bytes()[..w.len()].eq_ignore_ascii_case(w.as_bytes()));
+        .any(|w| sentence.len() >= w.len() && sentence.as_bytes()[..w.len()].eq_ignore_ascii_case(w.as_bytes()));
         introductory
             && sentence
                 .split_once(", ")
@@ -939,7 +938,7 @@ mod tests {
     }
 
     /// `starts_sentence` as it was written before it lowercased into one buffer (a String
-    /// per word, `join` per step, a lowercased copy of the head): the reference.
+    /// per word, `join` per step, a lowercased copy of the sentence): the reference.
     fn starts_sentence_reference(g: &Group, sentence: &str) -> bool {
         let clause = |sentence: &str| {
             let mut words: Vec<String> = Vec::new();
@@ -966,7 +965,7 @@ mod tests {
         if clause(sentence) {
             return true;
         }
-        let lower_head: String = sentence.chars().take(8).collect::<String>().to_lowercase();
+        let lower = sentence.to_lowercase();
         [
             "if ",
             "when ",
@@ -979,7 +978,7 @@ mod tests {
             "while ",
         ]
         .iter()
-        .any(|w| lower_head.starts_with(w))
+        .any(|w| lower.starts_with(w))
             && sentence.split_once(", ").is_some_and(|(_, main)| clause(main))
     }
 
@@ -1022,6 +1021,7 @@ mod tests {
         assert!(!g.starts_sentence("We try again"));
         assert!(g.starts_sentence("If it fails, restart the app."));
         assert!(g.starts_sentence("Once the update ends, please try again."));
+        assert!(g.starts_sentence("In order to fix it, restart the app."));
         assert!(!g.starts_sentence("We saw it fail, restart was slow."));
         assert!(g.regex_match("If the error persists, call."));
         assert_eq!(id, 1);
