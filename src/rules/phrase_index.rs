@@ -342,8 +342,9 @@ impl PhraseIndex {
             let (ps, pe) = self.spans[id as usize];
             let p = &self.bytes[ps as usize..pe as usize];
             let end = start + p.len();
-            // The last bytes first: phrases filed under one key share their first words, and
-            // differ after them (a call to compare the rest cost more than the rejection).
+            // The last byte first: phrases filed under one key share their first words and
+            // differ after them, where a call to compare the rest cost more than this rejection.
+            // (Phrases filed under their first byte share only that; the test holds for any.)
             if bytes.len() >= end
                 && bytes[end - 1] == p[p.len() - 1]
                 && bytes[start..end] == p[..]

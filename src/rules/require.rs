@@ -521,9 +521,11 @@ impl Group {
         if self.starts_clause(sentence) {
             return true;
         }
-        // Compared ignoring ASCII case: as lowercasing the sentence would (no character above
-        // ASCII lowercases to the ASCII letters these words hold), without a copy. (Only the
-        // first eight characters were lowercased before, so "in order to " never matched.)
+        // Compared ignoring ASCII case: as lowercasing the sentence would, without a copy. (Of
+        // the characters above ASCII, only U+212A lowercases to an ASCII letter alone, `k`,
+        // which none of these words holds; U+0130 gives `i` and U+0307, which none holds either.)
+        // Only the first eight characters were lowercased before, so "in order to " never
+        // matched.
         let introductory = [
             "if ",
             "when ",
