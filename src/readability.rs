@@ -83,12 +83,7 @@ pub fn sentence_stats(text: &str) -> SentenceStats {
         frag_words: 0,
     };
     if text.is_ascii() {
-        // Most tokens are a plain word with punctuation around it: counted in one pass over
-        // its bytes ([`plain_token`]), the rest as [`each_reading_word`] splits them.
-        each_ascii_token(text, |token| match plain_token(token.as_bytes()) {
-            Some(plain) => acc.plain(&token.as_bytes()[plain.word.0..plain.word.1], plain.ends_fragment),
-            None => reading_token(token, &mut |w| acc.word(w)),
-        });
+        acc.ascii(text);
     } else {
         each_reading_word(text, |w| acc.word(w));
     }
@@ -127,8 +122,8 @@ impl Counts {
         self.st.syllables += word_syllables(word);
     }
 
-    /// A token of [`plain_token`]'s shape, its letters `word`: what [`Counts::word`] counts
-    /// for it.
+    /// A plain word's token ([`Counts::ascii`]), its letters `word`: what [`Counts::word`]
+    /// counts for it.
     #[inline]
     fn plain(&mut self, word: &[u8], ends_fragment: bool) {
         self.st.words += 1;
@@ -141,68 +136,85 @@ impl Counts {
     }
 }
 
-/// A token that is one plain word: punctuation before it, the word, punctuation after it.
-struct PlainToken {
-    /// The word's bytes in the token: an ASCII letter, then lowercase letters and apostrophes,
-    /// at most 25 bytes.
-    word: (usize, usize),
-    /// Does a `.`, `!` or `?` follow the word (and so end its fragment)?
-    ends_fragment: bool,
-}
-
-/// Bytes of a token around a plain word: 1 before or after it, 2 only after it (`.`, `!`, `?`).
-const fn plain_edges() -> [u8; 256] {
+/// Bytes of ASCII prose by their part in a plain word's token ([`Counts::ascii`]): [`EDGE`]
+/// before or after the word, [`STOP`] only after it, [`SPACE`] between tokens, 0 for any other.
+const fn token_bytes() -> [u8; 256] {
     let mut t = [0u8; 256];
-    t[b',' as usize] = 1;
-    t[b';' as usize] = 1;
-    t[b':' as usize] = 1;
-    t[b'(' as usize] = 1;
-    t[b')' as usize] = 1;
-    t[b'"' as usize] = 1;
-    t[b'.' as usize] = 2;
-    t[b'!' as usize] = 2;
-    t[b'?' as usize] = 2;
+    t[b',' as usize] = EDGE;
+    t[b';' as usize] = EDGE;
+    t[b':' as usize] = EDGE;
+    t[b'(' as usize] = EDGE;
+    t[b')' as usize] = EDGE;
+    t[b'"' as usize] = EDGE;
+    t[b'.' as usize] = STOP;
+    t[b'!' as usize] = STOP;
+    t[b'?' as usize] = STOP;
+    // The white space of `split_whitespace` in ASCII text: U+0009-U+000D and the space.
+    t[b' ' as usize] = SPACE;
+    let mut c = b'\t';
+    while c <= b'\r' {
+        t[c as usize] = SPACE;
+        c += 1;
+    }
     t
 }
-static PLAIN_EDGES: [u8; 256] = plain_edges();
+const EDGE: u8 = 1;
+const STOP: u8 = 2;
+const SPACE: u8 = 3;
+static TOKEN_BYTES: [u8; 256] = token_bytes();
 
-/// The shape of most tokens of prose (`word`, `Word,`, `(word).`, `don't`), for which the
-/// general path's steps come to one word and its syllables: no identifier ([`is_identifier`]:
-/// its edge characters trimmed, at most 25 letters and apostrophes), no hyphen, a letter, one
-/// fragment end after the word at most (the pieces after the first `.`, `!` or `?` hold no
-/// letter), and syllables those of the word's letters and apostrophes, the one part that
-/// [`word_syllables`] counts (no capital after the first letter: nothing to split). `None`
-/// for any other token. The property test `plain_tokens_count_as_the_general_path` checks it.
-#[inline]
-fn plain_token(t: &[u8]) -> Option<PlainToken> {
-    let mut i = 0;
-    while i < t.len() && PLAIN_EDGES[t[i] as usize] == 1 {
-        i += 1;
-    }
-    if !t.get(i)?.is_ascii_alphabetic() {
-        return None;
-    }
-    let start = i;
-    i += 1;
-    while i < t.len() && (t[i].is_ascii_lowercase() || t[i] == b'\'') {
-        i += 1;
-    }
-    let end = i;
-    if end - start > 25 {
-        return None;
-    }
-    let mut ends_fragment = false;
-    for &b in &t[end..] {
-        match PLAIN_EDGES[b as usize] {
-            1 => {}
-            2 => ends_fragment = true,
-            _ => return None,
+impl Counts {
+    /// Count ASCII `text`, one whitespace-separated token at a time, in one pass over its bytes.
+    /// Most tokens of prose (`word`, `Word,`, `(word).`, `don't`) are a plain word: [`EDGE`]
+    /// bytes, a letter, lowercase letters and apostrophes (at most 25 bytes), then [`EDGE`] and
+    /// [`STOP`] bytes. For such a token the general path's steps come to one word and its
+    /// syllables: no identifier ([`is_identifier`]: its edge characters trimmed, at most 25
+    /// letters and apostrophes), no hyphen, a letter, one fragment end after the word at most
+    /// (the pieces after the first `.`, `!` or `?` hold no letter), and syllables those of the
+    /// word's letters and apostrophes, the one part that [`word_syllables`] counts (no capital
+    /// after the first letter: nothing to split). Any other token goes to [`reading_token`].
+    /// The property test `plain_tokens_count_as_the_general_path` checks the two agree.
+    fn ascii(&mut self, text: &str) {
+        let b = text.as_bytes();
+        let class = |i: usize| TOKEN_BYTES[b[i] as usize];
+        let mut i = 0;
+        while i < b.len() {
+            if class(i) == SPACE {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < b.len() && class(i) == EDGE {
+                i += 1;
+            }
+            if i < b.len() && b[i].is_ascii_alphabetic() {
+                let word = i;
+                i += 1;
+                while i < b.len() && (b[i].is_ascii_lowercase() || b[i] == b'\'') {
+                    i += 1;
+                }
+                let word_end = i;
+                let (mut plain, mut ends_fragment) = (word_end - word <= 25, false);
+                while i < b.len() {
+                    match class(i) {
+                        EDGE => {}
+                        STOP => ends_fragment = true,
+                        SPACE => break,
+                        _ => plain = false,
+                    }
+                    i += 1;
+                }
+                if plain {
+                    self.plain(&b[word..word_end], ends_fragment);
+                    continue;
+                }
+            }
+            while i < b.len() && class(i) != SPACE {
+                i += 1;
+            }
+            reading_token(&text[start..i], &mut |w| self.word(w));
         }
     }
-    Some(PlainToken {
-        word: (start, end),
-        ends_fragment,
-    })
 }
 
 /// Calls `f` with each whitespace-separated token of ASCII `text` (the tokens of
