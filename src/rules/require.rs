@@ -456,6 +456,20 @@ pub struct Group {
     regexes: Vec<LazyRegex>,
 }
 
+/// The openings of an introductory clause, after which the main clause may hold a cue's
+/// anchored start ("If it fails, restart ..."): lowercase, each with its following space.
+const INTRODUCTORY: [&str; 9] = [
+    "if ",
+    "when ",
+    "once ",
+    "after ",
+    "before ",
+    "to ",
+    "in order to ",
+    "until ",
+    "while ",
+];
+
 impl Group {
     /// Sort the patterns of one group; `next_id` hands out hit-table indices.
     pub fn new(patterns: &[String], next_id: &mut usize) -> Result<Group, String> {
@@ -526,19 +540,9 @@ impl Group {
         // which none of these words holds; U+0130 gives `i` and U+0307, which none holds either.)
         // Only the first eight characters were lowercased before, so "in order to " never
         // matched.
-        let introductory = [
-            "if ",
-            "when ",
-            "once ",
-            "after ",
-            "before ",
-            "to ",
-            "in order to ",
-            "until ",
-            "while ",
-        ]
-        .iter()
-        .any(|w| sentence.len() >= w.len() && sentence.as_bytes()[..w.len()].eq_ignore_ascii_case(w.as_bytes()));
+        let introductory = INTRODUCTORY
+            .iter()
+            .any(|w| sentence.len() >= w.len() && sentence.as_bytes()[..w.len()].eq_ignore_ascii_case(w.as_bytes()));
         introductory
             && sentence
                 .split_once(", ")
@@ -968,19 +972,7 @@ mod tests {
             return true;
         }
         let lower = sentence.to_lowercase();
-        [
-            "if ",
-            "when ",
-            "once ",
-            "after ",
-            "before ",
-            "to ",
-            "in order to ",
-            "until ",
-            "while ",
-        ]
-        .iter()
-        .any(|w| lower.starts_with(w))
+        INTRODUCTORY.iter().any(|w| lower.starts_with(w))
             && sentence.split_once(", ").is_some_and(|(_, main)| clause(main))
     }
 
