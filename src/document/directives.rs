@@ -106,7 +106,7 @@ pub fn parse(text: &str, format: InputFormat) -> Vec<Directive> {
 
 /// [`parse`], and whether directives past [`MAX_DIRECTIVES`] were ignored.
 pub fn parse_capped(text: &str, format: InputFormat) -> (Vec<Directive>, bool) {
-    if memchr::memmem::find(text.as_bytes(), b"ticketlint-").is_none() {
+    if finder!("ticketlint-").find(text.as_bytes()).is_none() {
         return (Vec::new(), false);
     }
     let mut found: Vec<(DirectiveKind, Vec<String>, Span)> = Vec::new();

@@ -251,7 +251,7 @@ fn parse_in_pieces(
     if !with_defs.is_empty()
         && (0..n).any(|i| {
             let (s, e) = parsed(i);
-            with_defs.iter().any(|&j| j != i) && memchr::memmem::find(&text.as_bytes()[s..e], b"[^").is_some()
+            with_defs.iter().any(|&j| j != i) && finder!("[^").find(&text.as_bytes()[s..e]).is_some()
         })
     {
         return None;
@@ -671,7 +671,7 @@ fn hide_after_parse(text: &str, mask: &mut Mask) {
     for (start, end) in docfx_matches(text) {
         mask.hide(start, end);
     }
-    if memchr::memmem::find(text.as_bytes(), b"*[").is_some() {
+    if finder!("*[").find(text.as_bytes()).is_some() {
         hide_abbreviation_definitions(text, mask);
     }
     super::hide_urls(text, mask);
@@ -684,8 +684,9 @@ fn hide_after_parse(text: &str, mask: &mut Mask) {
 /// prefilter). The search sees the text before a line (`\b`, `^`), and ends at its `\n`.
 fn docfx_matches(text: &str) -> Vec<(usize, usize)> {
     let bytes = text.as_bytes();
-    let mut at: Vec<usize> = memchr::memmem::find_iter(bytes, b"[!")
-        .chain(memchr::memmem::find_iter(bytes, b":::"))
+    let mut at: Vec<usize> = finder!("[!")
+        .find_iter(bytes)
+        .chain(finder!(":::").find_iter(bytes))
         .collect();
     if at.is_empty() {
         return Vec::new();
