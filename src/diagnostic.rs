@@ -92,6 +92,32 @@ pub struct Fix {
     pub edits: Vec<Edit>,
 }
 
+/// `template` with its placeholders filled: each `{name}` of `values` (`("{name}", value)`)
+/// replaced by the value, in one pass; other braces stay. A value goes in as it is (a
+/// placeholder inside a value stays). Messages are filled per finding: a chain of
+/// `str::replace`, which builds a searcher and a string per placeholder, was 0.9% of checking
+/// the bench corpus.
+pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(i) = memchr::memchr(b'{', rest.as_bytes()) {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        match values.iter().find(|(name, _)| tail.starts_with(name)) {
+            Some((name, value)) => {
+                out.push_str(value);
+                rest = &tail[name.len()..];
+            }
+            None => {
+                out.push('{');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub rule: String,
@@ -100,4 +126,38 @@ pub struct Diagnostic {
     pub message: String,
     pub suggestion: Option<String>,
     pub fix: Option<Fix>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fill;
+    use proptest::prelude::*;
+
+    #[test]
+    fn fills_each_placeholder_and_leaves_other_braces() {
+        assert_eq!(
+            fill("{term} is jargon for {audience} ({term})", &[("{term}", "DNS"), ("{audience}", "end-user")]),
+            "DNS is jargon for end-user (DNS)"
+        );
+        assert_eq!(fill("{ {unknown} {text", &[("{text}", "x")]), "{ {unknown} {text");
+        assert_eq!(fill("", &[("{text}", "x")]), "");
+        assert_eq!(fill("no placeholders", &[]), "no placeholders");
+        // A value goes in as it is: a placeholder inside it is not filled again.
+        assert_eq!(fill("{a}", &[("{a}", "{b}"), ("{b}", "no")]), "{b}");
+    }
+
+    proptest! {
+        /// Where the only braces are the placeholders' (none in the values, none elsewhere in
+        /// the template, where a value put in by the chain could complete one: `{k{text}nd}`),
+        /// the one pass agrees with the chain of `str::replace` it replaced.
+        #[test]
+        fn agrees_with_chained_replace(
+            template in "[a-z ]{0,8}(\\{(text|kind)\\}[a-z ]{0,8}){0,4}",
+            text in "[a-z ]{0,6}",
+            kind in "[a-z]{0,6}",
+        ) {
+            let chained = template.replace("{text}", &text).replace("{kind}", &kind);
+            prop_assert_eq!(fill(&template, &[("{text}", &text), ("{kind}", &kind)]), chained);
+        }
+    }
 }

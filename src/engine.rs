@@ -9,7 +9,7 @@
 //! only when it applies to the document's kind (`rules::keywords`).
 
 use crate::config::Settings;
-use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity, Span};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity, Span, fill};
 use crate::document::{Document, InputFormat};
 use crate::error::Error;
 use crate::profile::{Audience, Kind};
@@ -1039,8 +1039,8 @@ impl Engine {
                     rule: rule.meta.id.clone(),
                     severity: rule.meta.severity,
                     span: Span::empty(at),
-                    message: rule.message.replace("{kind}", kind.as_str()),
-                    suggestion: rule.suggestion.as_ref().map(|s| s.replace("{kind}", kind.as_str())),
+                    message: fill(&rule.message, &[("{kind}", kind.as_str())]),
+                    suggestion: rule.suggestion.as_ref().map(|s| fill(s, &[("{kind}", kind.as_str())])),
                     fix: None,
                 });
             }
@@ -1145,16 +1145,12 @@ impl Engine {
                         rule: rule.meta.id.clone(),
                         severity: rule.forced.or(t.severity).unwrap_or(rule.meta.severity),
                         span: c.span,
-                        message: t
-                            .reason
-                            .clone()
-                            .unwrap_or_else(|| rule.message.clone())
-                            .replace("{text}", matched),
+                        message: fill(t.reason.as_deref().unwrap_or(&rule.message), &[("{text}", matched)]),
                         suggestion: t
                             .suggestion
-                            .clone()
-                            .or_else(|| rule.suggestion.clone())
-                            .map(|s| s.replace("{text}", matched)),
+                            .as_deref()
+                            .or(rule.suggestion.as_deref())
+                            .map(|s| fill(s, &[("{text}", matched)])),
                         fix,
                     });
                 }
@@ -1187,11 +1183,14 @@ impl Engine {
                         rule: rule.meta.id.clone(),
                         severity: rule.meta.severity,
                         span: c.span,
-                        message: rule
-                            .message
-                            .replace("{term}", &e.term)
-                            .replace("{text}", matched)
-                            .replace("{audience}", audience.as_str()),
+                        message: fill(
+                            &rule.message,
+                            &[
+                                ("{term}", &e.term),
+                                ("{text}", matched),
+                                ("{audience}", audience.as_str()),
+                            ],
+                        ),
                         suggestion: Some(suggestion),
                         fix: Some(Fix {
                             edits: vec![Edit {

@@ -11,7 +11,7 @@
 
 use super::Anchor;
 use super::shapes::{Context, RuleInfo};
-use crate::diagnostic::{Diagnostic, Span};
+use crate::diagnostic::{Diagnostic, Span, fill};
 use crate::profile::Audience;
 use crate::readability;
 use serde::Deserialize;
@@ -70,17 +70,21 @@ impl CompiledMetric {
         // The placeholders that stay the same for the document, filled once (a long article
         // can have hundreds of long sentences); `{value}` is filled per finding.
         let fixed = |template: &str| {
-            template
-                .replace("{max}", &trim_number(max))
-                .replace("{audience}", cx.audience.as_str())
-                .replace("{kind}", cx.kind.as_str())
+            fill(
+                template,
+                &[
+                    ("{max}", &trim_number(max)),
+                    ("{audience}", cx.audience.as_str()),
+                    ("{kind}", cx.kind.as_str()),
+                ],
+            )
         };
         let templates = std::cell::OnceCell::new();
         let fill = |value: &str| {
             let (message, suggestion) = templates.get_or_init(|| (fixed(rule.message), rule.suggestion.map(fixed)));
             (
-                message.replace("{value}", value),
-                suggestion.as_ref().map(|t: &String| t.replace("{value}", value)),
+                fill(message, &[("{value}", value)]),
+                suggestion.as_ref().map(|t: &String| fill(t, &[("{value}", value)])),
             )
         };
         match self.def.measure {

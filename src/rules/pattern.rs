@@ -15,7 +15,7 @@ use super::shapes::{Context, Known, RuleInfo, redacted};
 use super::terms::{CompiledTerm, is_quoted};
 use super::windows::{self, Reach};
 use super::{TermDef, require};
-use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity, Span};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity, Span, fill};
 use crate::document::{BlockKind, Document};
 use crate::profile::Kind;
 use serde::Deserialize;
@@ -434,12 +434,12 @@ impl Entry {
             doc.text[span.start..span.end].to_string()
         };
         let shown = if rule.redact { redacted(&shown) } else { shown };
-        let message = d.reason.as_deref().unwrap_or(rule.message).replace("{text}", &shown);
+        let message = fill(d.reason.as_deref().unwrap_or(rule.message), &[("{text}", &shown)]);
         let suggestion = d
             .suggestion
             .as_deref()
             .or(rule.suggestion)
-            .map(|s| s.replace("{text}", &shown));
+            .map(|s| fill(s, &[("{text}", &shown)]));
         let applicability = d.applicability.unwrap_or(Applicability::Unsafe);
         let fix = if d.delete && !rule.redact {
             Some(delete_fix(doc, span, applicability))

@@ -420,8 +420,9 @@ impl CompiledSections {
         {
             return;
         }
-        let fill =
-            |template: &str, names: &str| template.replace("{missing}", names).replace("{kind}", cx.kind.as_str());
+        let fill = |template: &str, names: &str| {
+            crate::diagnostic::fill(template, &[("{missing}", names), ("{kind}", cx.kind.as_str())])
+        };
         match self.report {
             Report::Missing => {
                 let missing: Vec<&str> = self
