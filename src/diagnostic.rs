@@ -136,7 +136,10 @@ mod tests {
     #[test]
     fn fills_each_placeholder_and_leaves_other_braces() {
         assert_eq!(
-            fill("{term} is jargon for {audience} ({term})", &[("{term}", "DNS"), ("{audience}", "end-user")]),
+            fill(
+                "{term} is jargon for {audience} ({term})",
+                &[("{term}", "DNS"), ("{audience}", "end-user")]
+            ),
             "DNS is jargon for end-user (DNS)"
         );
         assert_eq!(fill("{ {unknown} {text", &[("{text}", "x")]), "{ {unknown} {text");

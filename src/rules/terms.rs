@@ -108,10 +108,34 @@ impl CompiledTerm {
 
 /// Is the character before `start` and the one at `end` outside a word?
 pub fn at_word_boundaries(text: &str, start: usize, end: usize) -> bool {
-    let before = text[..start].chars().next_back();
-    let after = text[end..].chars().next();
-    !before.is_some_and(is_word_char) && !after.is_some_and(is_word_char)
+    // ASCII neighbours (nearly all) by table; others decoded. The scan asks this of each of
+    // its hits: decoding both characters cost 62 instructions a hit (21M on the bench corpus).
+    let bytes = text.as_bytes();
+    let word_before = match start.checked_sub(1).map(|i| bytes[i]) {
+        None => false,
+        Some(b) if b < 0x80 => ASCII_WORD[b as usize],
+        Some(_) => text[..start].chars().next_back().is_some_and(is_word_char),
+    };
+    if word_before {
+        return false;
+    }
+    match bytes.get(end) {
+        None => true,
+        Some(&b) if b < 0x80 => !ASCII_WORD[b as usize],
+        Some(_) => !text[end..].chars().next().is_some_and(is_word_char),
+    }
 }
+
+/// [`is_word_char`] of each ASCII byte.
+static ASCII_WORD: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = (b as u8).is_ascii_alphanumeric() || b as u8 == b'_';
+        b += 1;
+    }
+    t
+};
 
 pub fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
@@ -339,6 +363,22 @@ mod tests {
             for &span in &spans {
                 proptest::prop_assert_eq!(tracker.is_quoted(span), is_quoted(&t, span), "{:?} {:?}", t, span);
             }
+        }
+
+        /// The table for ASCII neighbours answers as decoding both characters does.
+        #[test]
+        fn word_boundaries_agree_with_the_characters(
+            t in "[a_0 .é€中\u{300}-]{0,12}",
+            a in 0usize..16,
+            n in 0usize..6,
+        ) {
+            let bounds: Vec<usize> = (0..=t.len()).filter(|&i| t.is_char_boundary(i)).collect();
+            let s = bounds[a % bounds.len()];
+            let e = bounds[(a % bounds.len() + n).min(bounds.len() - 1)];
+            let before = t[..s].chars().next_back();
+            let after = t[e..].chars().next();
+            let reference = !before.is_some_and(is_word_char) && !after.is_some_and(is_word_char);
+            proptest::prop_assert_eq!(at_word_boundaries(&t, s, e), reference, "{:?} {}..{}", t, s, e);
         }
     }
 
