@@ -31,13 +31,7 @@ const LONGEST_ABBREVIATION: usize = {
 /// Split the prose of `masked` into sentences. `blocks` give hard boundaries.
 pub fn sentences(masked: &str, blocks: &[Block]) -> Vec<Span> {
     let bytes = masked.as_bytes();
-    let mut breaks: Vec<usize> = Vec::with_capacity(blocks.len() * 2 + 2);
-    for b in blocks {
-        breaks.push(b.span.start);
-        breaks.push(b.span.end);
-    }
-    breaks.push(bytes.len());
-    breaks.sort_unstable();
+    let mut breaks = block_bounds(blocks, bytes.len());
     breaks.dedup();
 
     let mut out = Vec::new();
@@ -50,6 +44,31 @@ pub fn sentences(masked: &str, blocks: &[Block]) -> Vec<Span> {
     }
     // Kept for the whole check: give back the growth slack (peak memory on a 10 MB file).
     out.shrink_to_fit();
+    out
+}
+
+/// Every start and end of `blocks`, and `len`, in order. Blocks in order of start, nested or
+/// apart (a Markdown document's), give their bounds in order by a walk that keeps the ends of
+/// the open blocks on a stack, innermost on top; the result is checked, and sorted only if it
+/// is not in order. (Sorting them every time was 1.2% of checking the 10 MB bench file.)
+fn block_bounds(blocks: &[Block], len: usize) -> Vec<usize> {
+    let mut out = Vec::with_capacity(blocks.len() * 2 + 1);
+    let mut ends: Vec<usize> = Vec::new();
+    for b in blocks {
+        while let Some(&end) = ends.last()
+            && end <= b.span.start
+        {
+            out.push(end);
+            ends.pop();
+        }
+        out.push(b.span.start);
+        ends.push(b.span.end);
+    }
+    out.extend(ends.iter().rev());
+    out.push(len);
+    if !out.is_sorted() {
+        out.sort_unstable();
+    }
     out
 }
 
@@ -158,6 +177,41 @@ fn push_trimmed(masked: &str, start: usize, end: usize, out: &mut Vec<Span>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::document::BlockKind;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The walk gives the sorted bounds for any blocks: nested and in order of start (the
+        /// walk's own answer), or overlapping, or out of order (the sort's).
+        #[test]
+        fn block_bounds_are_the_sorted_bounds(
+            spans in proptest::collection::vec((0usize..40, 0usize..20), 0..12),
+            in_order in any::<bool>(),
+        ) {
+            let mut blocks: Vec<Block> = spans
+                .iter()
+                .map(|&(s, n)| Block { kind: BlockKind::Paragraph, span: Span::new(s, s + n) })
+                .collect();
+            if in_order {
+                blocks.sort_by_key(|b| (b.span.start, std::cmp::Reverse(b.span.end)));
+            }
+            let mut reference: Vec<usize> = blocks.iter().flat_map(|b| [b.span.start, b.span.end]).collect();
+            reference.push(60);
+            reference.sort_unstable();
+            prop_assert_eq!(block_bounds(&blocks, 60), reference);
+        }
+    }
+
+    #[test]
+    fn nested_blocks_in_order_give_their_bounds_in_order() {
+        let block = |s, e| Block {
+            kind: BlockKind::ListItem { ordered: false },
+            span: Span::new(s, e),
+        };
+        // A list item holding two paragraphs, then a paragraph.
+        let blocks = [block(0, 30), block(2, 10), block(12, 30), block(32, 40)];
+        assert_eq!(block_bounds(&blocks, 41), [0, 2, 10, 12, 30, 30, 32, 40, 41]);
+    }
 
     fn split(t: &str) -> Vec<&str> {
         sentences(t, &[]).iter().map(|s| &t[s.start..s.end]).collect()
