@@ -388,7 +388,17 @@ impl PhraseIndex {
                         self.try_ids(self.lookup(hash_at(bytes, i, w1_end - 1)).0, text, i, out);
                     }
                     // The first two words, when a key begins with this one.
-                    let gap = if multi { gap_end(text, w1_end) } else { w1_end };
+                    // (Mostly one space before an ASCII word: that without a call. A two-word key
+                    // begins with 665K of the bench corpus's 1.6M words.)
+                    let gap = if !multi {
+                        w1_end
+                    } else if bytes.get(w1_end) == Some(&b' ')
+                        && bytes.get(w1_end + 1).is_some_and(|&b| WORD[b as usize])
+                    {
+                        w1_end + 1
+                    } else {
+                        gap_end(text, w1_end)
+                    };
                     if gap < bytes.len() && gap > w1_end {
                         let w2_end = word_end(text, gap);
                         self.try_ids(self.lookup(hash_at(bytes, i, w2_end)).0, text, i, out);
