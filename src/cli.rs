@@ -250,9 +250,9 @@ struct Configs {
     ignore: Vec<String>,
     allow_outside: bool,
     by_path: HashMap<Option<PathBuf>, Arc<(Settings, Engine)>>,
-    by_dir: HashMap<PathBuf, Option<PathBuf>>,
+    by_dir: foldhash::HashMap<PathBuf, Option<PathBuf>>,
     /// The config found for each absolute directory looked in (see `config::discover_cached`).
-    looked_in: HashMap<PathBuf, Option<PathBuf>>,
+    looked_in: foldhash::HashMap<PathBuf, Option<PathBuf>>,
 }
 
 impl Configs {
@@ -305,8 +305,8 @@ fn check(args: CheckArgs) -> Result<i32, Error> {
         ignore: args.ignore.clone(),
         allow_outside: args.allow_outside_config,
         by_path: HashMap::new(),
-        by_dir: HashMap::new(),
-        looked_in: HashMap::new(),
+        by_dir: Default::default(),
+        looked_in: Default::default(),
     };
     let overrides = Overrides {
         kind: args.kind,

@@ -94,7 +94,7 @@ struct Detector {
 pub struct Engine {
     rules: Vec<CompiledRule>,
     glossary: Vec<GlossaryEntry>,
-    accepted: HashSet<String>,
+    accepted: foldhash::HashSet<String>,
     /// Every phrase, found by one walk over the words.
     phrases: PhraseIndex,
     /// Per phrase pattern: owner, and the exact text when the match is case-sensitive.
@@ -712,7 +712,7 @@ impl Engine {
         let mut keyed: Vec<((usize, usize, usize), Candidate)> = Vec::new();
         let mut cue_hits = Vec::new();
         let mut scores = [0u32; 5];
-        let mut detect_counts: HashMap<usize, u32> = HashMap::new();
+        let mut detect_counts: foldhash::HashMap<usize, u32> = Default::default();
         let mut hits = Vec::new();
         let mut gates_open = vec![false; self.term_regexes.len()];
         lowercase_pieces(text, |base, lower| {

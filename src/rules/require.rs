@@ -15,7 +15,7 @@ use super::RequireDef;
 use crate::document::Document;
 use regex_automata::Input;
 use regex_automata::util::prefilter::Prefilter;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -448,7 +448,7 @@ pub struct Group {
     /// Finite, unanchored strings: matched by the shared phrase index.
     pub phrases: Vec<String>,
     /// Finite strings anchored at the sentence start (normalised: lowercase, no commas).
-    starts: HashSet<String>,
+    starts: foldhash::HashSet<String>,
     /// Longest anchored string, in words.
     start_words: usize,
     /// Lead words skipped before the anchored lookup (lowercase).
@@ -648,7 +648,7 @@ pub struct CompiledRequire {
     /// Alternatives; each is a list of groups that must all match one sentence.
     pub cues: Vec<Vec<Group>>,
     pub unless: Option<Group>,
-    headings: HashSet<String>,
+    headings: foldhash::HashSet<String>,
     anywhere: Vec<LazyRegex>,
     pub at: super::Anchor,
 }
