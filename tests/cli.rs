@@ -548,3 +548,81 @@ all = [["slow(?:er)?", "^lag"], ["since (?:monday|\\d{1,2}:\\d{2})"]]
     assert!(check("The VPN is slowly failing since 09:10.\n"));
     assert!(check("Heavy lag on the VPN since Monday.\n"));
 }
+
+/// A `sections` part finds its heading by comparing phrases with the label lines, or, for a
+/// heading pattern that is not a finite list of plain phrases (`step \d+`), with a regex over
+/// the label lines copied into one string: either way at its place in the document, which a
+/// `misplaced` finding reports.
+#[test]
+fn sections_headings_are_found_as_phrases_and_as_regexes_where_they_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = r#"[[rule]]
+id = "step-first"
+shape = "sections"
+severity = "warning"
+summary = "s"
+message = "{missing} comes late"
+[rule.explain]
+what = "w"
+why = "y"
+bad = "b"
+good = "g"
+[rule.sections]
+report = "misplaced"
+[[rule.sections.part]]
+name = "the first step"
+headings = ["step \\d+"]
+within = { from = "start", paragraphs = 1 }
+[[rule.sections.part]]
+name = "the rollback plan"
+headings = ["roll ?back(?: plan)?"]
+within = { from = "start", paragraphs = 1 }
+"#;
+    fs::write(dir.path().join("pack.toml"), pack).unwrap();
+    fs::write(
+        dir.path().join("config.toml"),
+        "extends = [\"pack.toml\"]\nselect = [\"step-first\"]\n",
+    )
+    .unwrap();
+    let findings = |draft: &str| -> Vec<(u64, u64, String)> {
+        let out = tl()
+            .current_dir(dir.path())
+            .args(["check", "--config", "config.toml", "--format", "jsonl", "-"])
+            .write_stdin(draft)
+            .output()
+            .unwrap();
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                let at = &v["start"];
+                (
+                    at["line"].as_u64().unwrap(),
+                    at["column"].as_u64().unwrap(),
+                    v["message"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let long =
+        "The database failed over to its second node after a storage fault, and the team kept watch on it for a while.";
+    assert!(long.len() > 100);
+    // Both headings in the first paragraph: nothing to report.
+    assert_eq!(findings("Step 1: restart the client.\nRollback plan: reinstall.\n"), []);
+    // Both after a paragraph of detail, each reported where it is (1-based line and column).
+    let late =
+        format!("{long}\nShort line.\n\n  Step 2: restart the client.\n{long}\n\tRollback plan: reinstall 2.0.\n");
+    assert_eq!(
+        findings(&late),
+        [
+            (4, 3, "the first step comes late".to_string()),
+            (6, 2, "the rollback plan comes late".to_string()),
+        ]
+    );
+}

@@ -505,14 +505,13 @@ impl CompiledPart {
         }
         match &self.headings {
             Some(Headings::Phrases(phrases)) => {
-                let labels = cx.label_lines();
-                let from = labels.starts.partition_point(|&(_, d)| d < a);
-                for (k, &(t, d)) in labels.starts.iter().enumerate().skip(from) {
+                let lines = &cx.label_lines().lines;
+                let from = lines.partition_point(|&(d, _)| d < a);
+                for &(d, e) in &lines[from..] {
                     if d >= b {
                         break;
                     }
-                    let line_end = labels.starts.get(k + 1).map_or(labels.text.len(), |&(t2, _)| t2) - 1;
-                    if let Some(len) = heading_line(&labels.text.as_bytes()[t..line_end], phrases) {
+                    if let Some(len) = heading_line(&doc.masked.as_bytes()[d..e], phrases) {
                         consider(&mut best, Span::new(d, d + len));
                         break;
                     }
@@ -520,7 +519,7 @@ impl CompiledPart {
             }
             Some(Headings::Regex(re)) => {
                 if let Some(re) = re.get() {
-                    let labels = cx.label_lines();
+                    let labels = cx.joined_labels();
                     for m in re.find_iter(&labels.text) {
                         let (s, e) = trim_span(&labels.text, m.start(), m.end());
                         let (s, e) = (labels.to_doc(s), labels.to_doc(s) + (e - s));
