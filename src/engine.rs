@@ -815,9 +815,8 @@ impl Engine {
         }
         if !self.detector.headings.is_empty() {
             for (_, line) in crate::document::lines_at(text) {
-                // ASCII whitespace first, byte by byte: the masked text's blanked code is long
-                // runs of spaces, which `trim` would decode one character at a time.
-                let t = line.trim_ascii().trim();
+                // The masked text's blanked code is long runs of spaces (see `trim_line`).
+                let t = crate::document::trim_line(line).1;
                 if t.is_empty() || t.len() > 60 {
                     continue;
                 }

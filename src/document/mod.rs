@@ -279,6 +279,27 @@ pub fn skip_spaces(bytes: &[u8], mut i: usize) -> usize {
     i
 }
 
+/// `line.trim()`, and where it starts in `line` (the end of a blank line): the runs of spaces at either end skipped eight
+/// bytes at a time first. Lines of masked text often begin or end with long runs of spaces
+/// (blanked code and markup), which `trim` decodes one character at a time: the label-line and
+/// heading walks over every line of a document spent 38M instructions on the bench corpus there.
+#[inline]
+pub fn trim_line(line: &str) -> (usize, &str) {
+    let b = line.as_bytes();
+    let lead = skip_spaces(b, 0);
+    if lead == b.len() {
+        return (lead, "");
+    }
+    let end = rskip_spaces(b, lead, b.len());
+    // Both ends sit next to a byte that is not a space: ASCII bytes, so char boundaries.
+    let inner = &line[lead..end];
+    let t = inner.trim_start();
+    if t.is_empty() {
+        return (b.len(), "");
+    }
+    (lead + (inner.len() - t.len()), t.trim_end())
+}
+
 /// The top bit of each byte of `w` set where that byte is an ASCII letter or digit, the other
 /// bits clear (SWAR: two range tests on the low seven bits of all eight bytes at once, bytes
 /// above ASCII cleared).
@@ -463,6 +484,24 @@ mod tests {
             assert_eq!(rskip_spaces(text.as_bytes(), 0, n), 0, "{n}");
         }
         assert_eq!(rskip_spaces("é  ".as_bytes(), 0, 4), 2);
+    }
+
+    /// `trim_line` is `str::trim`, with the offset of what is left.
+    #[test]
+    fn trim_line_is_trim() {
+        let pieces = [
+            " ", "  ", "        ", "\t", "\u{a0}", "\u{3000}", "\r", "\x0b", "x", "é", "a b",
+        ];
+        // Every string of up to four pieces (with runs of spaces long enough for whole words).
+        for n in 0..pieces.len().pow(4) {
+            let line: String = (0..4).map(|k| pieces[n / pieces.len().pow(k) % pieces.len()]).collect();
+            let t = line.trim();
+            let (at, got) = trim_line(&line);
+            assert_eq!(got, t, "{line:?}");
+            assert_eq!(at, line.len() - line.trim_start().len(), "{line:?}");
+        }
+        assert_eq!(trim_line(""), (0, ""));
+        assert_eq!(trim_line("   "), (3, ""));
     }
 
     #[test]

@@ -190,10 +190,7 @@ impl<'d, 'a> Context<'d, 'a> {
             let masked = &self.doc.masked;
             let mut out = LabelLines::default();
             for (start, line) in crate::document::lines_at(masked) {
-                // ASCII whitespace first, byte by byte (see `Engine::detect_from`).
-                let trimmed = line.trim_ascii_start().trim_start();
-                let lead = line.len() - trimmed.len();
-                let t = trimmed.trim_ascii_end().trim_end();
+                let (lead, t) = crate::document::trim_line(line);
                 if !t.is_empty() && (t.len() <= 100 || t.as_bytes()[..100].contains(&b':')) {
                     out.lines.push((start + lead, start + lead + t.len()));
                 }
