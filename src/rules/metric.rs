@@ -92,7 +92,11 @@ impl CompiledMetric {
                 let stats = cx.stats_if_computed();
                 for (i, s) in cx.doc.sentences().iter().enumerate() {
                     let text = &cx.doc.masked[s.start..s.end];
-                    // Most sentences are short enough that a cheap upper bound settles them.
+                    // Most sentences are short enough that a cheap upper bound settles them: half
+                    // their length (see `readability::half_length_bound`), else `word_bound`.
+                    if stats.is_none() && f64::from(readability::half_length_bound(text)) <= max {
+                        continue;
+                    }
                     let bound = stats.map_or_else(|| readability::word_bound(text) as u32, |st| st.sentences[i].bound);
                     if f64::from(bound) <= max {
                         continue;
