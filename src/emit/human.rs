@@ -10,7 +10,7 @@
 
 use super::{Emitter, Summary};
 use crate::diagnostic::Severity;
-use crate::source::LineIndex;
+use crate::source::LineCursor;
 use crate::walk::Checked;
 use owo_colors::OwoColorize;
 use std::fmt::Write;
@@ -112,12 +112,12 @@ impl Emitter for Human {
         if c.diagnostics.is_empty() {
             return out;
         }
-        let index = LineIndex::new(&c.text);
+        // The findings come in order of start: counted from one to the next.
+        let mut lines = LineCursor::new(&c.text);
         for d in &c.diagnostics {
-            let start = index.line_col(&c.text, d.span.start);
-            let line_no = start.line - 1;
-            let full = index.line_text(&c.text, line_no);
-            let full_start = index.line_start(line_no);
+            let start = lines.line_col(d.span.start);
+            let full = lines.line_text();
+            let full_start = lines.line_start();
             // A long line is shown as a window around the finding, marked with "…".
             let (line_start, window_text, lead, trail) = window(&c.text, full_start, full, d.span.start, d.span.end);
             // Sensitive text (a secret) is starred out of the printed line; columns stay put.
