@@ -286,6 +286,13 @@ pub fn skip_spaces(bytes: &[u8], mut i: usize) -> usize {
 #[inline]
 pub fn trim_line(line: &str) -> (usize, &str) {
     let b = line.as_bytes();
+    // Most lines of prose begin and end with a printable ASCII character: nothing to trim.
+    if let (Some(&first), Some(&last)) = (b.first(), b.last())
+        && first.is_ascii_graphic()
+        && last.is_ascii_graphic()
+    {
+        return (0, line);
+    }
     let lead = skip_spaces(b, 0);
     if lead == b.len() {
         return (lead, "");
