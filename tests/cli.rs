@@ -10,6 +10,40 @@ fn tl() -> Command {
     c
 }
 
+/// A temporary directory with `pack.toml`, holding one rule (`id`, then the keys and tables in
+/// `rule`, then the explain table every rule needs), and `config.toml`, which extends the pack
+/// and selects only that rule.
+fn one_rule_pack(id: &str, rule: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = format!(
+        "[[rule]]\nid = \"{id}\"\n{rule}\n[rule.explain]\nwhat = \"w\"\nwhy = \"y\"\nbad = \"b\"\ngood = \"g\"\n"
+    );
+    fs::write(dir.path().join("pack.toml"), pack).unwrap();
+    fs::write(
+        dir.path().join("config.toml"),
+        format!("extends = [\"pack.toml\"]\nselect = [\"{id}\"]\n"),
+    )
+    .unwrap();
+    dir
+}
+
+/// `check --config config.toml --format jsonl -` on `draft` in `dir`: its standard output (the
+/// run must exit 0 or 1).
+fn check_jsonl(dir: &std::path::Path, draft: &str) -> String {
+    let out = tl()
+        .current_dir(dir)
+        .args(["check", "--config", "config.toml", "--format", "jsonl", "-"])
+        .write_stdin(draft)
+        .output()
+        .unwrap();
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
 const BLAMING: &str = "Hi Pat,\n\nThat was user error. Please restart your laptop. Does it work now?\n";
 const CLEAN: &str =
     "Hi Pat,\n\nThe update needed a restart. Please restart your laptop and reply if it happens again.\n";
@@ -500,46 +534,19 @@ fn small_run_output_does_not_depend_on_the_heap_set_up() {
 /// sentence, and a sentence must match a pattern of every group.
 #[test]
 fn sections_cues_match_finite_patterns_as_whole_words() {
-    let dir = tempfile::tempdir().unwrap();
-    let pack = r#"[[rule]]
-id = "team-timing"
-shape = "sections"
+    let dir = one_rule_pack(
+        "team-timing",
+        r#"shape = "sections"
 severity = "warning"
 summary = "s"
 message = "this update does not say {missing}"
-[rule.explain]
-what = "w"
-why = "y"
-bad = "b"
-good = "g"
 [rule.sections]
 [[rule.sections.part]]
 name = "when it got slow"
 [[rule.sections.part.sentence]]
-all = [["slow(?:er)?", "^lag"], ["since (?:monday|\\d{1,2}:\\d{2})"]]
-"#;
-    fs::write(dir.path().join("pack.toml"), pack).unwrap();
-    fs::write(
-        dir.path().join("config.toml"),
-        "extends = [\"pack.toml\"]\nselect = [\"team-timing\"]\n",
-    )
-    .unwrap();
-    let check = |draft: &str| {
-        let out = tl()
-            .current_dir(dir.path())
-            .args(["check", "--config", "config.toml", "--format", "jsonl", "-"])
-            .write_stdin(draft)
-            .output()
-            .unwrap();
-        assert!(
-            matches!(out.status.code(), Some(0 | 1)),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout)
-            .unwrap()
-            .contains("\"rule\":\"team-timing\"")
-    };
+all = [["slow(?:er)?", "^lag"], ["since (?:monday|\\d{1,2}:\\d{2})"]]"#,
+    );
+    let check = |draft: &str| check_jsonl(dir.path(), draft).contains("\"rule\":\"team-timing\"");
     // Found: a phrase of the first group and the regex of the second in one sentence.
     assert!(!check("Hello. The VPN is slower since 09:10 today.\n"));
     assert!(!check("Hello. Lag on the VPN since Monday.\n"));
@@ -555,18 +562,12 @@ all = [["slow(?:er)?", "^lag"], ["since (?:monday|\\d{1,2}:\\d{2})"]]
 /// `misplaced` finding reports.
 #[test]
 fn sections_headings_are_found_as_phrases_and_as_regexes_where_they_are() {
-    let dir = tempfile::tempdir().unwrap();
-    let pack = r#"[[rule]]
-id = "step-first"
-shape = "sections"
+    let dir = one_rule_pack(
+        "step-first",
+        r#"shape = "sections"
 severity = "warning"
 summary = "s"
 message = "{missing} comes late"
-[rule.explain]
-what = "w"
-why = "y"
-bad = "b"
-good = "g"
 [rule.sections]
 report = "misplaced"
 [[rule.sections.part]]
@@ -576,28 +577,10 @@ within = { from = "start", paragraphs = 1 }
 [[rule.sections.part]]
 name = "the rollback plan"
 headings = ["roll ?back(?: plan)?"]
-within = { from = "start", paragraphs = 1 }
-"#;
-    fs::write(dir.path().join("pack.toml"), pack).unwrap();
-    fs::write(
-        dir.path().join("config.toml"),
-        "extends = [\"pack.toml\"]\nselect = [\"step-first\"]\n",
-    )
-    .unwrap();
+within = { from = "start", paragraphs = 1 }"#,
+    );
     let findings = |draft: &str| -> Vec<(u64, u64, String)> {
-        let out = tl()
-            .current_dir(dir.path())
-            .args(["check", "--config", "config.toml", "--format", "jsonl", "-"])
-            .write_stdin(draft)
-            .output()
-            .unwrap();
-        assert!(
-            matches!(out.status.code(), Some(0 | 1)),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout)
-            .unwrap()
+        check_jsonl(dir.path(), draft)
             .lines()
             .map(|l| {
                 let v: serde_json::Value = serde_json::from_str(l).unwrap();
