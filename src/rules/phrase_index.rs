@@ -458,8 +458,18 @@ impl PhraseIndex {
                             self.try_ids(self.lookup(hash_at(bytes, i, w2_end - 1)).0, text, i, out);
                         }
                     }
-                    i = w1_end;
-                    in_word = true;
+                    if bytes.get(w1_end) == Some(&b' ') {
+                        // The space after the word, taken here as the arm for other bytes takes
+                        // it (no phrase can start there: the word before it is no boundary).
+                        i = w1_end + 1;
+                        in_word = false;
+                        if !self.punct_start[usize::from(b' ')] {
+                            i = crate::document::skip_spaces(bytes, i);
+                        }
+                    } else {
+                        i = w1_end;
+                        in_word = true;
+                    }
                 }
                 Some(n) => {
                     i += n;
