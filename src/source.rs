@@ -188,10 +188,7 @@ impl LineIndex {
     }
 
     pub fn line_col(&self, text: &str, offset: usize) -> LineCol {
-        let mut offset = offset.min(text.len());
-        while !text.is_char_boundary(offset) {
-            offset -= 1;
-        }
+        let offset = text.floor_char_boundary(offset);
         let line = self.line_of(offset);
         let start = self.starts[line];
         // Count from the last checkpoint of this line at or before `offset`, if any.
@@ -237,10 +234,7 @@ impl<'a> LineCursor<'a> {
     /// As [`LineIndex::line_col`]; the cursor moves to `offset`.
     pub fn line_col(&mut self, offset: usize) -> LineCol {
         let text = self.text;
-        let mut offset = offset.min(text.len());
-        while !text.is_char_boundary(offset) {
-            offset -= 1;
-        }
+        let offset = text.floor_char_boundary(offset);
         if offset < self.at {
             *self = LineCursor::new(text);
         }

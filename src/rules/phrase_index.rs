@@ -459,8 +459,9 @@ impl PhraseIndex {
                         }
                     }
                     if bytes.get(w1_end) == Some(&b' ') {
-                        // The space after the word, taken here as the arm for other bytes takes
-                        // it (no phrase can start there: the word before it is no boundary).
+                        // The space after the word, taken here as the arm for other bytes would
+                        // take it (a phrase that starts with a space is not tried after a word
+                        // character there either).
                         i = w1_end + 1;
                         in_word = false;
                         if !self.punct_start[usize::from(b' ')] {
