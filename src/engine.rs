@@ -814,9 +814,19 @@ impl Engine {
             scores[kind_index(kind)] += n * weight;
         }
         if !self.detector.headings.is_empty() {
-            for (_, line) in crate::document::lines_at(text) {
-                // The masked text's blanked code is long runs of spaces (see `trim_line`).
-                let t = crate::document::trim_line(line).1;
+            // The document's label lines (every trimmed line of up to 100 bytes among them, found
+            // once for the rules too) up to the line the sniff cuts, then that line as cut.
+            let cut = if end < doc.masked.len() {
+                memchr::memrchr(b'\n', text.as_bytes()).map_or(0, |n| n + 1)
+            } else {
+                end
+            };
+            let labels = doc.label_lines();
+            let whole = labels[..labels.partition_point(|&(s, _)| s < cut)]
+                .iter()
+                .map(|&(s, e)| &doc.masked[s..e]);
+            let cut_line = (cut < end).then(|| crate::document::trim_line(&text[cut..]).1);
+            for t in whole.chain(cut_line) {
                 if t.is_empty() || t.len() > 60 {
                     continue;
                 }
@@ -1214,9 +1224,37 @@ fn kind_index(kind: Kind) -> usize {
 mod tests {
     use super::Engine;
 
-    /// Cue hits come from the scan in order of start, which `sentence_hits` walks along; out
-    /// of order (here: reversed) it searches, and either way each hit lands in the sentence
-    /// `Document::sentence_at` names, when the hit ends inside it.
+    /// Kind detection counts heading lines within its first 32 KB (`DETECT_SNIFF`), from the
+    /// document's label lines, and a line the limit cuts as cut: the KB headings below decide
+    /// the kind only where they lie inside the limit, whole or as the cut leaves them.
+    #[test]
+    fn heading_lines_count_for_the_kind_within_the_sniff_only() {
+        use crate::document::{Document, InputFormat};
+        use crate::profile::Kind;
+        let engine = Engine::builtin().expect("built-in packs compile");
+        let headings = "Symptoms\n\nCause\n\nResolution\n\n  Applies to:  \n";
+        let detect = |text: &str| engine.detect_kind(&Document::parse(text, InputFormat::Text));
+        assert_eq!(detect(headings), Kind::Kb);
+        assert_eq!(detect("Thanks for the report.\n"), Kind::Reply);
+        // Filler lines of 40 bytes (not headings, no cue words), then the headings.
+        let filler = |bytes: usize| "lorem ipsum dolor sit amet consectetur.\n".repeat(bytes / 40);
+        assert_eq!(detect(&format!("{}{headings}", filler(8_000))), Kind::Kb);
+        assert_eq!(detect(&format!("{}{headings}", filler(40_000))), Kind::Reply);
+        // A heading word the limit cuts a line after counts as a heading ("Symptoms" and the
+        // rest of the line is none, whole; after the limit, nothing).
+        let head = filler(super::DETECT_SNIFF - 40);
+        let line = "Symptoms and more text on the same line\n";
+        let pad = "x".repeat(super::DETECT_SNIFF - head.len() - "Symptoms".len() - 1);
+        let cut = format!("{head}{pad}\n{line}");
+        assert_eq!(
+            &cut[super::DETECT_SNIFF - "Symptoms".len()..super::DETECT_SNIFF],
+            "Symptoms"
+        );
+        assert_eq!(detect(&cut), Kind::Kb);
+        assert_eq!(detect(&format!("{head}{line}")), Kind::Reply);
+        assert_eq!(detect(&format!("{head}{pad}{pad}\n{line}")), Kind::Reply);
+    }
+
     #[test]
     fn cue_hits_map_to_the_sentences_that_hold_them() {
         use crate::document::{Document, InputFormat};

@@ -505,7 +505,7 @@ impl CompiledPart {
         }
         match &self.headings {
             Some(Headings::Phrases(phrases)) => {
-                let lines = &cx.label_lines().lines;
+                let lines = cx.label_lines();
                 let from = lines.partition_point(|&(d, _)| d < a);
                 for &(d, e) in &lines[from..] {
                     if d >= b {

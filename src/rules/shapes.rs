@@ -55,25 +55,15 @@ pub struct Context<'d, 'a> {
     /// Which sentences each cue group's phrases hit (`require` and `sections` cues).
     pub sentence_hits: &'d SentenceHits,
     stats: OnceLock<TextStats>,
-    labels: OnceLock<LabelLines>,
     joined_labels: OnceLock<JoinedLabels>,
     /// [`Context::capital_lines`] of the original text and of the masked text.
     capitals: [OnceLock<Vec<(usize, usize)>>; 2],
 }
 
-/// The lines of a document that could be a heading or a "Label:" line (short, or with a colon
-/// near the start): where each lies in the masked text, trimmed. Heading phrases are compared
-/// with them where they are; heading regexes scan [`JoinedLabels`], the same lines copied into
-/// one string (a few hundred bytes instead of the whole document), made only when one asks.
-/// (The copy for every document cost the 10 MB bench file 2.5 MB at its peak RSS, where the
-/// built-in packs' headings are all phrases.)
-#[derive(Debug, Default)]
-pub struct LabelLines {
-    /// (start, end) in the document of each line, trimmed.
-    pub lines: Vec<(usize, usize)>,
-}
-
-/// [`LabelLines`] copied into one string, one line each.
+/// [`Document::label_lines`] copied into one string, one line each, for heading regexes (a few
+/// hundred bytes instead of the whole document), made only when one asks. (The copy for every
+/// document cost the 10 MB bench file 2.5 MB at its peak RSS, where the built-in packs'
+/// headings are all phrases.)
 #[derive(Debug, Default)]
 pub struct JoinedLabels {
     pub text: String,
@@ -140,7 +130,6 @@ impl<'d, 'a> Context<'d, 'a> {
             keyword_at: &[],
             sentence_hits: &NO_HITS,
             stats: OnceLock::new(),
-            labels: OnceLock::new(),
             joined_labels: OnceLock::new(),
             capitals: [OnceLock::new(), OnceLock::new()],
         }
@@ -184,25 +173,15 @@ impl<'d, 'a> Context<'d, 'a> {
         false
     }
 
-    /// Candidate heading and label lines of the prose, computed once per document.
-    pub fn label_lines(&self) -> &LabelLines {
-        self.labels.get_or_init(|| {
-            let masked = &self.doc.masked;
-            let mut out = LabelLines::default();
-            for (start, line) in crate::document::lines_at(masked) {
-                let (lead, t) = crate::document::trim_line(line);
-                if !t.is_empty() && (t.len() <= 100 || t.as_bytes()[..100].contains(&b':')) {
-                    out.lines.push((start + lead, start + lead + t.len()));
-                }
-            }
-            out
-        })
+    /// Candidate heading and label lines of the prose ([`Document::label_lines`]).
+    pub fn label_lines(&self) -> &[(usize, usize)] {
+        self.doc.label_lines()
     }
 
     /// [`Context::label_lines`] copied into one string, made on first use.
     pub fn joined_labels(&self) -> &JoinedLabels {
         self.joined_labels.get_or_init(|| {
-            let lines = &self.label_lines().lines;
+            let lines = self.label_lines();
             let mut out = JoinedLabels {
                 text: String::with_capacity(lines.iter().map(|&(s, e)| e - s + 1).sum()),
                 starts: Vec::with_capacity(lines.len()),
@@ -385,7 +364,7 @@ mod tests {
         let text = format!("Hi all,\n\n  Impact:  staff could not sign in.  \n{long}\n\tNext update: 15:00\n \n");
         let doc = Document::parse(&text, InputFormat::Text);
         let cx = Context::new(&doc, Kind::Incident, Audience::Manager);
-        let lines = &cx.label_lines().lines;
+        let lines = cx.label_lines();
         let got: Vec<&str> = lines.iter().map(|&(s, e)| &doc.masked[s..e]).collect();
         assert_eq!(
             got,
