@@ -548,7 +548,13 @@ impl Engine {
             }
         }
 
-        let phrases = PhraseIndex::new(patterns.iter().map(String::as_str));
+        // Plural hits count for glossary terms only (see `scan`).
+        let phrases = PhraseIndex::with_plurals(
+            patterns
+                .iter()
+                .zip(&phrase_owners)
+                .map(|(p, (owner, _))| (p.as_str(), matches!(owner, Owner::Gloss { .. }))),
+        );
         let keywords = KeywordSet::new(keyword_lists.iter().map(|(w, id)| (w.as_str(), *id)), keyword_ids)
             .map_err(|e| Error::config("rules", format!("cannot build the keyword matcher: {e}")))?;
         let accepted = settings.accept.iter().map(|w| w.to_lowercase()).collect();

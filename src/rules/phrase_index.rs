@@ -13,11 +13,13 @@
 //! Matching is ASCII-case-insensitive: phrases are stored ASCII-lowercased and the caller passes
 //! an ASCII-lowercased text. What is reported, for each phrase, is every occurrence that starts
 //! where the character before is not a word character ([`is_word_char`]), and that ends where the
-//! next character is not a word character or is an `s` (a glossary term's plural; the engine
-//! decides). Keys: a phrase made of one word (`vpn`, `c++`, `e.g` counts two) is filed under that
-//! word; a longer one under its first two words with what separates them (`we are`, `wi-fi`,
-//! `can't`). A phrase that begins with a non-word character is filed under its first byte and
-//! tried wherever that byte follows a non-word character.
+//! next character is not a word character, or, for a phrase indexed with its plural, is an `s`
+//! that ends a word (a glossary term's plural; the engine decides). Keys: a phrase made of one
+//! word (`vpn`, `c++`, `e.g` counts two) is filed under that word; a longer one under its first
+//! two words with what separates them (`we are`, `wi-fi`, `can't`); a phrase with its plural
+//! also under its key and an `s` (`vpns`, `user errors`), so that the walk looks each word up
+//! once, as it stands. A phrase that begins with a non-word character is filed under its first
+//! byte and tried wherever that byte follows a non-word character.
 
 use super::terms::is_word_char;
 
@@ -55,15 +57,19 @@ pub type Hit = (usize, usize, usize);
 #[derive(Debug, Clone, Copy, Default)]
 struct Filed {
     id: u32,
+    /// The phrase's length, and [`PLURAL`] when it may end before a word-ending `s`.
     len: u32,
     last8: u64,
 }
 
+/// [`Filed::len`]'s mark of a phrase indexed with its plural.
+const PLURAL: u32 = 1 << 31;
+
 impl Filed {
-    fn new(id: u32, phrase: &[u8]) -> Filed {
+    fn new(id: u32, phrase: &[u8], plural: bool) -> Filed {
         Filed {
             id,
-            len: phrase.len() as u32,
+            len: phrase.len() as u32 | if plural { PLURAL } else { 0 },
             last8: last8(phrase, 0, phrase.len()),
         }
     }
@@ -210,16 +216,18 @@ fn gap_end(text: &str, mut i: usize) -> usize {
     i
 }
 
-/// May a phrase end at `end`: before a non-word character, or before an `s` that ends a word
-/// (a plural)? `end` must be a char boundary (a phrase match ends on one).
+/// May a phrase end at `end`: before a non-word character, or, with `plural`, before an `s` that
+/// ends a word? `end` must be a char boundary (a phrase match ends on one).
 #[inline]
-fn ends_ok(text: &str, end: usize) -> bool {
+fn ends_ok(text: &str, end: usize, plural: bool) -> bool {
     if end >= text.len() {
         return true;
     }
     match word_at(text, end) {
         None => true,
-        Some(_) => text.as_bytes()[end] == b's' && (end + 1 == text.len() || word_at(text, end + 1).is_none()),
+        Some(_) => {
+            plural && text.as_bytes()[end] == b's' && (end + 1 == text.len() || word_at(text, end + 1).is_none())
+        }
     }
 }
 
@@ -245,19 +253,17 @@ fn hash(bytes: &[u8]) -> u64 {
     hash_at(bytes, 0, bytes.len())
 }
 
-/// The key of a phrase that begins with a word character: its first word, or its first two
-/// words and the gap between them.
-#[inline]
-fn key_len(phrase: &str) -> usize {
-    let w1 = word_end(phrase, 0);
-    let gap = gap_end(phrase, w1);
-    if gap == phrase.len() { w1 } else { word_end(phrase, gap) }
-}
-
 impl PhraseIndex {
-    /// Index `phrases` (ASCII-lowercased by the index); a phrase's id is its position. Empty
-    /// phrases never match.
+    /// Index `phrases` (ASCII-lowercased by the index), each with its plural; a phrase's id is
+    /// its position. Empty phrases never match.
     pub fn new<'a>(phrases: impl IntoIterator<Item = &'a str>) -> PhraseIndex {
+        PhraseIndex::with_plurals(phrases.into_iter().map(|p| (p, true)))
+    }
+
+    /// [`PhraseIndex::new`], each phrase with its plural or not: `(phrase, plural)`. (The engine
+    /// keeps plural hits for glossary terms only: the others' plural keys would only make the
+    /// index bigger and slower to build, 0.7M instructions of a 2 KB draft's 18M.)
+    pub fn with_plurals<'a>(phrases: impl IntoIterator<Item = (&'a str, bool)>) -> PhraseIndex {
         let mut index = PhraseIndex {
             bytes: Vec::new(),
             spans: Vec::new(),
@@ -268,26 +274,40 @@ impl PhraseIndex {
             punct_start: [false; 256],
             len: 0,
         };
-        let mut keyed: Vec<(u64, u32)> = Vec::new();
-        for (id, p) in phrases.into_iter().enumerate() {
+        // (key hash, phrase id, with its plural); phrase id `u32::MAX` marks a first word.
+        let mut keyed: Vec<(u64, u32, bool)> = Vec::new();
+        let mut key_s = Vec::new();
+        for (id, (p, plural)) in phrases.into_iter().enumerate() {
             let start = index.bytes.len();
             index.bytes.extend_from_slice(p.as_bytes());
             index.bytes[start..].make_ascii_lowercase();
             index.spans.push((start as u32, index.bytes.len() as u32));
-            // Lowercasing ASCII keeps UTF-8 valid.
-            let lower = std::str::from_utf8(&index.bytes[start..]).unwrap_or_default();
-            if !lower.is_empty() {
-                if word_at(lower, 0).is_some() {
-                    let k = key_len(lower);
-                    keyed.push((hash(&lower.as_bytes()[..k]), id as u32));
-                    let w1 = word_end(lower, 0);
+            // Word boundaries are found in the phrase as given (lowercasing ASCII moves none, and
+            // the word bytes include the capitals), and hashed in the lowercased copy: no second
+            // UTF-8 check of it (0.4M instructions of a 2 KB draft's run).
+            if !p.is_empty() {
+                let lower = &index.bytes[start..];
+                if word_at(p, 0).is_some() {
+                    // The key: the first word, or the first two words and the gap between them.
+                    let w1 = word_end(p, 0);
+                    let gap = gap_end(p, w1);
+                    let k = if gap == p.len() { w1 } else { word_end(p, gap) };
+                    keyed.push((hash(&lower[..k]), id as u32, plural));
+                    if plural {
+                        // And under the key's plural ("server" under "servers" too, "user error"
+                        // under "user errors").
+                        key_s.clear();
+                        key_s.extend_from_slice(&lower[..k]);
+                        key_s.push(b's');
+                        keyed.push((hash(&key_s), id as u32, plural));
+                    }
                     if k > w1 {
                         // Mark the first word: the walk hashes two words only after one of these.
-                        keyed.push((hash(&lower.as_bytes()[..w1]), u32::MAX));
+                        keyed.push((hash(&lower[..w1]), u32::MAX, false));
                     }
                 } else {
-                    let b = lower.as_bytes()[0];
-                    index.by_byte[b as usize].push(Filed::new(id as u32, lower.as_bytes()));
+                    let b = lower[0];
+                    index.by_byte[b as usize].push(Filed::new(id as u32, lower, plural));
                     index.punct_start[b as usize] = true;
                 }
                 index.len += 1;
@@ -298,7 +318,7 @@ impl PhraseIndex {
         // Building the built-in packs' index: 0.85M fewer of its 3.6M instructions.
         let size = (keyed.len() * 2).next_power_of_two().max(16);
         index.slots = vec![(0, 0, 0); size];
-        for &(h, _) in &keyed {
+        for &(h, _, _) in &keyed {
             let (word, bit) = filter_bit(h);
             index.filter[word] |= bit;
         }
@@ -309,7 +329,7 @@ impl PhraseIndex {
             }
             slot
         };
-        for &(h, id) in &keyed {
+        for &(h, id, _) in &keyed {
             let slot = home(&index.slots, h);
             let entry = &mut index.slots[slot];
             entry.0 = h;
@@ -325,11 +345,11 @@ impl PhraseIndex {
         }
         index.ids = vec![Filed::default(); at as usize];
         let mut filled = vec![0u32; size];
-        for &(h, id) in keyed.iter().filter(|(_, id)| *id != u32::MAX) {
+        for &(h, id, plural) in keyed.iter().filter(|(_, id, _)| *id != u32::MAX) {
             let slot = home(&index.slots, h);
             let (_, start, _) = index.slots[slot];
             let (ps, pe) = index.spans[id as usize];
-            index.ids[(start + filled[slot]) as usize] = Filed::new(id, &index.bytes[ps as usize..pe as usize]);
+            index.ids[(start + filled[slot]) as usize] = Filed::new(id, &index.bytes[ps as usize..pe as usize], plural);
             filled[slot] += 1;
         }
         index
@@ -380,18 +400,19 @@ impl PhraseIndex {
     fn compare_ids(&self, ids: &[Filed], text: &str, start: usize, out: &mut Vec<Hit>) {
         let bytes = text.as_bytes();
         for f in ids {
-            let end = start + f.len as usize;
+            let len = f.len & !PLURAL;
+            let end = start + len as usize;
             // The last eight bytes first, from the filed copy: phrases filed under one key share
             // their first words and differ after them. (Phrases filed under their first byte
             // share only that; the test holds for any.) The rest only for a phrase longer than
             // eight bytes.
             if bytes.len() >= end
                 && last8(bytes, start, end) == f.last8
-                && (f.len <= 8 || {
+                && (len <= 8 || {
                     let (ps, pe) = self.spans[f.id as usize];
                     bytes[start..end - 8] == self.bytes[ps as usize..pe as usize - 8]
                 })
-                && ends_ok(text, end)
+                && ends_ok(text, end, f.len & PLURAL != 0)
             {
                 out.push((f.id as usize, start, end));
             }
@@ -434,10 +455,6 @@ impl PhraseIndex {
                     };
                     let (ids, multi) = self.lookup(hash_at(bytes, i, w1_end));
                     self.try_ids(ids, text, i, out);
-                    // A plural: the word without its final "s".
-                    if w1_end - i >= 2 && bytes[w1_end - 1] == b's' {
-                        self.try_ids(self.lookup(hash_at(bytes, i, w1_end - 1)).0, text, i, out);
-                    }
                     // The first two words, when a key begins with this one.
                     // (Mostly one space before an ASCII word: that without a call. A two-word key
                     // begins with 665K of the bench corpus's 1.6M words.)
@@ -454,9 +471,6 @@ impl PhraseIndex {
                         let w2_end = word_end(text, gap);
                         next_word = (gap, w2_end);
                         self.try_ids(self.lookup(hash_at(bytes, i, w2_end)).0, text, i, out);
-                        if w2_end - gap >= 2 && bytes[w2_end - 1] == b's' {
-                            self.try_ids(self.lookup(hash_at(bytes, i, w2_end - 1)).0, text, i, out);
-                        }
                     }
                     if bytes.get(w1_end) == Some(&b' ') {
                         // The space after the word, taken here as the arm for other bytes would
@@ -500,19 +514,29 @@ mod tests {
     use super::*;
 
     fn hits(phrases: &[&str], text: &str) -> Vec<(String, usize)> {
-        let index = PhraseIndex::new(phrases.iter().copied());
+        hits_with(&phrases.iter().map(|&p| (p, true)).collect::<Vec<_>>(), text)
+    }
+
+    /// [`hits`] for phrases each with its plural or not.
+    fn hits_with(phrases: &[(&str, bool)], text: &str) -> Vec<(String, usize)> {
+        let index = PhraseIndex::with_plurals(phrases.iter().copied());
         let lower = text.to_ascii_lowercase();
         let mut out = Vec::new();
         index.find(&lower, &mut out);
-        out.iter().map(|&(id, s, _)| (phrases[id].to_string(), s)).collect()
+        out.iter().map(|&(id, s, _)| (phrases[id].0.to_string(), s)).collect()
+    }
+
+    fn naive(phrases: &[&str], text: &str) -> Vec<(String, usize)> {
+        naive_with(&phrases.iter().map(|&p| (p, true)).collect::<Vec<_>>(), text)
     }
 
     /// Every occurrence of every phrase that starts after a non-word character and ends before
-    /// a non-word character or an `s`: the naive definition the index must agree with.
-    fn naive(phrases: &[&str], text: &str) -> Vec<(String, usize)> {
+    /// a non-word character, or, for a phrase with its plural, an `s` that ends a word: the
+    /// naive definition the index must agree with.
+    fn naive_with(phrases: &[(&str, bool)], text: &str) -> Vec<(String, usize)> {
         let lower = text.to_ascii_lowercase();
         let mut out = Vec::new();
-        for (id, p) in phrases.iter().enumerate() {
+        for (id, &(p, plural)) in phrases.iter().enumerate() {
             let p = p.to_ascii_lowercase();
             if p.is_empty() {
                 continue;
@@ -522,14 +546,42 @@ mod tests {
                 let before = lower[..s].chars().next_back().is_some_and(is_word_char);
                 let after = lower[e..].chars().next();
                 let after_ok = !after.is_some_and(is_word_char)
-                    || (after == Some('s') && !lower[e + 1..].chars().next().is_some_and(is_word_char));
+                    || (plural && after == Some('s') && !lower[e + 1..].chars().next().is_some_and(is_word_char));
                 if !before && after_ok {
                     out.push((e, s, id));
                 }
             }
         }
         out.sort();
-        out.iter().map(|&(_, s, id)| (phrases[id].to_string(), s)).collect()
+        out.iter().map(|&(_, s, id)| (phrases[id].0.to_string(), s)).collect()
+    }
+
+    /// A phrase indexed without its plural is not found before a word-ending `s`; one with it is,
+    /// whether the `s` follows its only word, its second word or a later one.
+    #[test]
+    fn plurals_are_found_for_the_phrases_indexed_with_them() {
+        let phrases = [
+            ("server", false),
+            ("vpn", true),
+            ("user error", false),
+            ("single sign-on", true),
+            ("unable to connect", false),
+        ];
+        let text = "Servers, server. VPNs vpn user errors; user error. single sign-ons \
+                    unable to connects, unable to connect";
+        let at = |w: &str| text.find(w).unwrap();
+        let expected = [
+            ("server", at("server.")),
+            ("vpn", at("VPNs")),
+            ("vpn", at("vpn ")),
+            ("user error", at("user error.")),
+            ("single sign-on", at("single")),
+            ("unable to connect", text.rfind("unable to connect").unwrap()),
+        ];
+        let got = hits_with(&phrases, text);
+        let want: Vec<(String, usize)> = expected.iter().map(|&(p, s)| (p.to_string(), s)).collect();
+        assert_eq!(got, want);
+        assert_eq!(got, naive_with(&phrases, text));
     }
 
     #[track_caller]
@@ -681,6 +733,16 @@ mod tests {
         ) {
             let phrases: Vec<&str> = phrases.iter().map(String::as_str).collect();
             proptest::prop_assert_eq!(hits(&phrases, &text), naive(&phrases, &text));
+        }
+
+        /// Phrases with and without their plurals, side by side.
+        #[test]
+        fn agrees_with_the_naive_search_with_and_without_plurals(
+            phrases in proptest::collection::vec(("[ab s'.é_-]{0,5}", proptest::bool::ANY), 1..8),
+            text in "[abAB s'.é_\n-]{0,40}",
+        ) {
+            let phrases: Vec<(&str, bool)> = phrases.iter().map(|(p, plural)| (p.as_str(), *plural)).collect();
+            proptest::prop_assert_eq!(hits_with(&phrases, &text), naive_with(&phrases, &text));
         }
 
         /// Runs of spaces, as masked markup leaves them, skipped eight bytes at a time.
