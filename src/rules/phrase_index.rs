@@ -109,12 +109,17 @@ fn finish(h: u64) -> u64 {
     h | 1
 }
 
-/// The key hash of `bytes[start..end]`: its length, then its bytes eight at a time (the last
-/// word zero-padded). Collisions only cost a comparison: [`PhraseIndex::try_ids`] checks bytes.
+/// The key hash of `bytes[start..end]`: its bytes eight at a time (the last word zero-padded),
+/// then its length. Collisions only cost a comparison: [`PhraseIndex::try_ids`] checks bytes.
 #[inline]
 fn hash_at(bytes: &[u8], start: usize, end: usize) -> u64 {
-    let mut h = mix(0, (end - start) as u64);
-    let mut p = start;
+    hash_on(bytes, 0, start, start, end)
+}
+
+/// [`hash_at`] of `bytes[start..end]` from `h`, the hash state after its whole eight-byte words
+/// up to `p` (the walk's [`word_end_hashed`] reads those words as it finds a word's end).
+#[inline]
+fn hash_on(bytes: &[u8], mut h: u64, start: usize, mut p: usize, end: usize) -> u64 {
     let load8 = |p: usize| u64::from_le_bytes(bytes[p..p + 8].try_into().unwrap_or_default());
     while p + 8 <= end {
         h = mix(h, load8(p));
@@ -134,7 +139,7 @@ fn hash_at(bytes: &[u8], start: usize, end: usize) -> u64 {
         };
         h = mix(h, w);
     }
-    finish(h)
+    finish(mix(h, (end - start) as u64))
 }
 
 /// ASCII word bytes (the text is ASCII-lowercased, but upper case is listed for phrases).
@@ -161,6 +166,51 @@ fn word_at(text: &str, i: usize) -> Option<usize> {
     is_word_char(c).then_some(c.len_utf8())
 }
 
+/// The top bit of each byte of `w` that is not an ASCII word byte (a letter, a digit or `_`).
+#[inline]
+fn non_word_bits(w: u64) -> u64 {
+    const TOP: u64 = u64::from_le_bytes([0x80; 8]);
+    const UNDERSCORES: u64 = u64::from_le_bytes([b'_'; 8]);
+    // `_` bytes: zero after the xor, so adding 0x7F leaves their top bit clear.
+    let x = w ^ UNDERSCORES;
+    let underscore = !(((x & !TOP) + !TOP) | x) & TOP;
+    !(crate::document::ascii_alnum_bits(w) | underscore) & TOP
+}
+
+/// The end of the word starting at `i` ([`word_end`]), its key hash ([`hash_at`]), and the hash
+/// state after its whole eight-byte words from `i` with where the next one begins, from which
+/// [`hash_on`] goes on over the word and the next: `(end, hash, h, p)`. The walk's words are
+/// found and hashed in one read of their bytes.
+#[inline]
+fn word_end_hashed(text: &str, i: usize) -> (usize, u64, u64, usize) {
+    let bytes = text.as_bytes();
+    let (mut h, mut p) = (0, i);
+    while let Some(chunk) = bytes.get(p..p + 8) {
+        let w = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        let other = non_word_bits(w);
+        if other != 0 {
+            let n = (other.trailing_zeros() / 8) as usize;
+            let end = p + n;
+            if bytes[end] < 0x80 {
+                // An ASCII byte that is not a word byte: the word ends in this eight-byte word.
+                let last = if n == 0 {
+                    h
+                } else {
+                    mix(h, w & (u64::MAX >> (64 - 8 * n)))
+                };
+                return (end, finish(mix(last, (end - i) as u64)), h, p);
+            }
+            // A character above ASCII: the general walk from there.
+            let end = word_end(text, end);
+            return (end, hash_on(bytes, h, i, p, end), h, p);
+        }
+        h = mix(h, w);
+        p += 8;
+    }
+    let end = word_end(text, p);
+    (end, hash_on(bytes, h, i, p, end), h, p)
+}
+
 /// The end of the run of word characters starting at `i`: eight ASCII word bytes at a time
 /// ([`crate::document::ascii_alnum_bits`] and `_`), then a character at a time where a byte is
 /// not one (the run's end, or a character above ASCII that may be a word character) and in the
@@ -168,16 +218,11 @@ fn word_at(text: &str, i: usize) -> Option<usize> {
 /// byte (the byte loop cost 17M instructions on a 600-file sample).
 #[inline]
 fn word_end(text: &str, mut i: usize) -> usize {
-    const TOP: u64 = u64::from_le_bytes([0x80; 8]);
-    const UNDERSCORES: u64 = u64::from_le_bytes([b'_'; 8]);
     let bytes = text.as_bytes();
     loop {
         while let Some(chunk) = bytes.get(i..i + 8) {
             let w = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
-            // `_` bytes: zero after the xor, so adding 0x7F leaves their top bit clear.
-            let x = w ^ UNDERSCORES;
-            let underscore = !(((x & !TOP) + !TOP) | x) & TOP;
-            let other = !(crate::document::ascii_alnum_bits(w) | underscore) & TOP;
+            let other = non_word_bits(w);
             if other != 0 {
                 i += (other.trailing_zeros() / 8) as usize;
                 if bytes[i] < 0x80 {
@@ -446,14 +491,16 @@ impl PhraseIndex {
                 word_at(text, i)
             };
             match step {
-                Some(n) if !in_word => {
+                Some(_) if !in_word => {
                     // A word starts here: hash it, and it with the next word.
-                    let w1_end = if next_word.0 == i {
-                        next_word.1
+                    // Its end, and the hash state after its whole eight-byte words (from which
+                    // the pair's hash goes on too).
+                    let (w1_end, hash, h, p) = if next_word.0 == i {
+                        (next_word.1, hash_at(bytes, i, next_word.1), 0, i)
                     } else {
-                        word_end(text, i + n)
+                        word_end_hashed(text, i)
                     };
-                    let (ids, multi) = self.lookup(hash_at(bytes, i, w1_end));
+                    let (ids, multi) = self.lookup(hash);
                     self.try_ids(ids, text, i, out);
                     // The first two words, when a key begins with this one.
                     // (Mostly one space before an ASCII word: that without a call. A two-word key
@@ -470,7 +517,7 @@ impl PhraseIndex {
                     if gap < bytes.len() && gap > w1_end {
                         let w2_end = word_end(text, gap);
                         next_word = (gap, w2_end);
-                        self.try_ids(self.lookup(hash_at(bytes, i, w2_end)).0, text, i, out);
+                        self.try_ids(self.lookup(hash_on(bytes, h, i, p, w2_end)).0, text, i, out);
                     }
                     if bytes.get(w1_end) == Some(&b' ') {
                         // The space after the word, taken here as the arm for other bytes would
@@ -733,6 +780,24 @@ mod tests {
         ) {
             let phrases: Vec<&str> = phrases.iter().map(String::as_str).collect();
             proptest::prop_assert_eq!(hits(&phrases, &text), naive(&phrases, &text));
+        }
+
+        /// The walk's one read of a word finds its end and key hash as the build's functions do,
+        /// and the state it leaves hashes the word and what follows as `hash_at` does.
+        #[test]
+        fn word_end_hashed_agrees_with_word_end_and_hash_at(
+            text in "[abAB_09é日]{1,20}[ .,'é\n-]?[abé_ ]{0,12}",
+            extra in 0usize..16,
+        ) {
+            let (end, hash, h, p) = word_end_hashed(&text, 0);
+            proptest::prop_assert_eq!(end, word_end(&text, 0));
+            proptest::prop_assert_eq!(hash, hash_at(text.as_bytes(), 0, end));
+            let mut further = (end + extra).min(text.len());
+            while !text.is_char_boundary(further) {
+                further -= 1;
+            }
+            proptest::prop_assert!(p <= end);
+            proptest::prop_assert_eq!(hash_on(text.as_bytes(), h, 0, p, further), hash_at(text.as_bytes(), 0, further));
         }
 
         /// Phrases with and without their plurals, side by side.
