@@ -1184,7 +1184,10 @@ impl Engine {
                     if !exact && glossary::looks_like_label(doc.text, &doc.masked, c.span, &e.forms) {
                         continue;
                     }
-                    if self.accepted.contains(&e.term.to_lowercase()) || self.accepted.contains(&matched.to_lowercase())
+                    // (Most configs accept no words: then no lower-cased copies to look up.)
+                    if !self.accepted.is_empty()
+                        && (self.accepted.contains(&e.term.to_lowercase())
+                            || self.accepted.contains(&matched.to_lowercase()))
                     {
                         settled[entry] = true;
                         continue;
