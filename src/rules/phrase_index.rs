@@ -8,7 +8,7 @@
 //! there byte for byte. Building the table costs a hash per key (an aho-corasick DFA of the ~3200
 //! built-in phrases cost about 150M instructions to build, the noncontiguous NFA 20M: most of a
 //! 2 KB draft's check), and the walk reads each word's bytes once to find its end and hash it
-//! ([`word_end_hashed`]), with a table lookup per key.
+//! (`word_end_hashed`), with a table lookup per key.
 //!
 //! Matching is ASCII-case-insensitive: phrases are stored ASCII-lowercased and the caller passes
 //! an ASCII-lowercased text. What is reported, for each phrase, is every occurrence that starts
