@@ -821,16 +821,15 @@ impl Engine {
         }
         if !self.detector.headings.is_empty() {
             // The document's label lines (every trimmed line of up to 100 bytes among them, found
-            // once for the rules too) up to the line the sniff cuts, then that line as cut.
+            // once for the rules too, unless the document is long: `label_lines_before`) up to
+            // the line the sniff cuts, then that line as cut.
             let cut = if end < doc.masked.len() {
                 memchr::memrchr(b'\n', text.as_bytes()).map_or(0, |n| n + 1)
             } else {
                 end
             };
-            let labels = doc.label_lines();
-            let whole = labels[..labels.partition_point(|&(s, _)| s < cut)]
-                .iter()
-                .map(|&(s, e)| &doc.masked[s..e]);
+            let labels = doc.label_lines_before(cut);
+            let whole = labels.iter().map(|&(s, e)| &doc.masked[s..e]);
             let cut_line = (cut < end).then(|| crate::document::trim_line(&text[cut..]).1);
             for t in whole.chain(cut_line) {
                 if t.is_empty() || t.len() > 60 {
