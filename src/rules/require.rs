@@ -559,8 +559,20 @@ impl Group {
     /// Its words are lowercased into one buffer, the first one, two, ... joined by spaces (a
     /// String per word and per join cost 37M instructions on the bench corpus).
     fn starts_clause(&self, sentence: &str) -> bool {
-        let mut buf = String::new();
-        let mut tokens = sentence.split_whitespace().peekable();
+        // An ASCII sentence splits at ASCII white space byte by byte: the same tokens as
+        // `split_whitespace`, whose white space adds only U+000B among ASCII characters, and
+        // without decoding characters (with the lowercasing below, in place: 5.6M fewer
+        // instructions on the bench corpus, 0.2%).
+        if sentence.is_ascii() && !sentence.contains('\u{b}') {
+            self.starts_clause_in(sentence.split_ascii_whitespace())
+        } else {
+            self.starts_clause_in(sentence.split_whitespace())
+        }
+    }
+
+    fn starts_clause_in<'s>(&self, tokens: impl Iterator<Item = &'s str>) -> bool {
+        let mut buf = String::with_capacity(64);
+        let mut tokens = tokens.peekable();
         while let Some(t) = tokens.peek() {
             buf.clear();
             push_lowercase(&mut buf, t.trim_end_matches(','));
@@ -783,7 +795,9 @@ impl CompiledRequire {
 /// copy).
 fn push_lowercase(buf: &mut String, s: &str) {
     if s.is_ascii() {
-        buf.extend(s.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        let at = buf.len();
+        buf.push_str(s);
+        buf[at..].make_ascii_lowercase();
     } else {
         buf.push_str(&s.to_lowercase());
     }
@@ -989,7 +1003,9 @@ mod tests {
                 "try again|Restart the  app.|please  TRY again,|please|Please,|PLEASE|if|If|İf|\\u{212A}eep|when|Once|once,|to|in|order|whİle|try|Try|TRY|restart|again|the|app,|app.|Σ|ΣΑΣ|\\.|,",
                 0..10,
             ),
-            seps in proptest::collection::vec("[ ]|, | \\t|,  ", 10),
+            // White space of every kind `split_whitespace` splits at: the ASCII path's, U+000B
+            // (which `split_ascii_whitespace` does not split at), and beyond ASCII.
+            seps in proptest::collection::vec("[ ]|, | \\t|,  |\\n|\\r\\n|\\x0B|\\x0C|\\x{A0}| \\x{2003}", 10),
             lead in "|Restart the app |If it fails, restart  the app, |Please restart   the app,|If it fails, |In order to fix it, |Once done, |\\u{130}f so, |WHEN IT ENDS, |To fix, ",
         ) {
             let mut id = 0;
