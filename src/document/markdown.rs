@@ -769,12 +769,12 @@ fn docfx_matches(text: &str) -> Vec<(usize, usize)> {
     found
 }
 
-/// The front matter (metadata blocks read in order), and the blocks in document order.
 /// Blocks in document order: by start, an outer block before the ones inside it.
 fn block_order(b: &Block) -> (usize, std::cmp::Reverse<usize>) {
     (b.span.start, std::cmp::Reverse(b.span.end))
 }
 
+/// The front matter (metadata blocks read in order), and the blocks in document order.
 /// `sorted`: the blocks are in [`block_order`] already (checked by the caller).
 fn finish(mask: Mask, mut blocks: Vec<Block>, sorted: bool, meta: &[String]) -> (Mask, Vec<Block>, FrontMatter) {
     let mut front = FrontMatter::default();
