@@ -89,6 +89,9 @@ pub struct Document<'a> {
     sentences: std::sync::OnceLock<Vec<Span>>,
     /// [`Document::label_lines`], computed on first use, once.
     label_lines: std::sync::OnceLock<Vec<(usize, usize)>>,
+    /// For [`Document::innermost_block`] in a document of many blocks: the furthest end of each
+    /// block and the blocks before it (`None` if the blocks are not in order of start).
+    block_reach: std::sync::OnceLock<Option<Vec<usize>>>,
     pub front_matter: FrontMatter,
     /// Inline `ticketlint-disable` / `-enable` / `-disable-next-line` directives, in order.
     pub directives: Vec<directives::Directive>,
@@ -125,6 +128,7 @@ impl<'a> Document<'a> {
             blocks,
             sentences: std::sync::OnceLock::new(),
             label_lines: std::sync::OnceLock::new(),
+            block_reach: std::sync::OnceLock::new(),
             front_matter,
             directives,
             directives_dropped,
@@ -161,6 +165,47 @@ impl<'a> Document<'a> {
         std::borrow::Cow::Borrowed(&lines[..lines.partition_point(|&(s, _)| s < cut)])
     }
 
+    /// The innermost block holding the byte at `at`: the shortest of the blocks whose span
+    /// holds it, the first of them in order if two are as short. In a document of many blocks,
+    /// found from the blocks that start at or before `at`, walking back only while an earlier
+    /// block may still reach it (a look at every block, for each finding a rule keeps to some
+    /// kinds of block, was 4.3 ms of the 10 MB bench file's `shouting` rule, for 75 findings).
+    pub fn innermost_block(&self, at: usize) -> Option<&Block> {
+        let holds = |b: &&Block| b.span.start <= at && at < b.span.end;
+        let reach = if self.blocks.len() < MANY_BLOCKS {
+            None
+        } else {
+            self.block_reach
+                .get_or_init(|| {
+                    self.blocks.is_sorted_by_key(|b| b.span.start).then(|| {
+                        let mut furthest = 0;
+                        self.blocks
+                            .iter()
+                            .map(|b| {
+                                furthest = furthest.max(b.span.end);
+                                furthest
+                            })
+                            .collect()
+                    })
+                })
+                .as_ref()
+        };
+        let Some(reach) = reach else {
+            return self.blocks.iter().filter(holds).min_by_key(|b| b.span.len());
+        };
+        let mut best: Option<&Block> = None;
+        let mut i = self.blocks.partition_point(|b| b.span.start <= at);
+        while i > 0 && reach[i - 1] > at {
+            i -= 1;
+            let b = &self.blocks[i];
+            // Walking back: an equally short block earlier in order replaces the one found.
+            if holds(&b) && best.is_none_or(|x| b.span.len() <= x.span.len()) {
+                best = Some(b);
+            }
+        }
+        best
+    }
+
     /// Index of the sentence containing `offset`, if any.
     pub fn sentence_at(&self, offset: usize) -> Option<usize> {
         let sentences = self.sentences();
@@ -178,6 +223,10 @@ impl<'a> Document<'a> {
         self.sentences().first().map(|s| s.start).unwrap_or(0)
     }
 }
+
+/// A document with at least this many blocks looks its blocks up by position
+/// ([`Document::innermost_block`]); one with fewer looks at each.
+const MANY_BLOCKS: usize = 256;
 
 /// [`Document::label_lines`] of `masked`, a masked text or a part of one that ends where a line
 /// starts (or at the text's end).
@@ -503,6 +552,50 @@ fn blank(b: u8) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The innermost block at each byte is the one a look at every block finds, in a document
+    /// of many blocks (looked up by position) and of few, nested ones included.
+    #[test]
+    fn innermost_block_is_the_shortest_block_holding_the_byte() {
+        let unit = "# Title\n\nA paragraph.\n\n- item one\n  - nested item\n\n    deeper paragraph\n- item two\n\n\
+                    > quoted text\n\n| a | b |\n|---|---|\n| c | d |\n\n1. first\n\n   second paragraph\n\n";
+        for (copies, many) in [(2, false), (40, true)] {
+            let text = unit.repeat(copies);
+            let doc = Document::parse(&text, InputFormat::Markdown);
+            assert_eq!(doc.blocks.len() >= MANY_BLOCKS, many, "{} blocks", doc.blocks.len());
+            for at in 0..=text.len() {
+                let want = doc
+                    .blocks
+                    .iter()
+                    .filter(|b| b.span.start <= at && at < b.span.end)
+                    .min_by_key(|b| b.span.len());
+                assert_eq!(doc.innermost_block(at).map(|b| b.span), want.map(|b| b.span), "at {at}");
+            }
+        }
+        // Two blocks of one span: the first in order, as the look at every block gives it.
+        let paragraphs = "Some words here.\n\n".repeat(300);
+        let mut doc = Document::parse(&paragraphs, InputFormat::Markdown);
+        let twin = Block {
+            kind: BlockKind::Heading(1),
+            span: doc.blocks[100].span,
+        };
+        doc.blocks.insert(101, twin);
+        assert!(matches!(
+            doc.innermost_block(doc.blocks[100].span.start).map(|b| b.kind),
+            Some(BlockKind::Paragraph)
+        ));
+        // Blocks out of order of start: every block is looked at.
+        let mut doc = Document::parse(&paragraphs, InputFormat::Markdown);
+        doc.blocks.swap(0, 299);
+        for i in [0, 150, 299] {
+            let at = doc.blocks[i].span.start;
+            assert_eq!(
+                doc.innermost_block(at).map(|b| b.span),
+                Some(doc.blocks[i].span),
+                "block {i}"
+            );
+        }
+    }
 
     /// The label lines before a cut are those of the whole document that start before it,
     /// whether they come from the whole document's (computed already, or a short document) or

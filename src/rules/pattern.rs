@@ -477,12 +477,7 @@ impl CharClass {
 
 /// Is `at` inside a block of one of the selected kinds (the innermost block decides)?
 fn in_blocks(doc: &Document, at: usize, sel: &[BlockSel]) -> bool {
-    let inner = doc
-        .blocks
-        .iter()
-        .filter(|b| b.span.start <= at && at < b.span.end)
-        .min_by_key(|b| b.span.len());
-    inner.is_some_and(|b| {
+    doc.innermost_block(at).is_some_and(|b| {
         let s = match b.kind {
             BlockKind::Paragraph => BlockSel::Paragraph,
             BlockKind::Heading(_) => BlockSel::Heading,
