@@ -384,15 +384,16 @@ fn check(args: CheckArgs) -> Result<i32, Error> {
     let input_bytes: u64 = sizes.iter().sum();
     // Literal prefilters pay for their compile time from about a megabyte of input on.
     crate::rules::require::set_prefilters(input_bytes >= crate::rules::require::PREFILTER_WORKLOAD);
-    if sizes.iter().all(|&n| n < crate::rules::require::PREFILTER_WORKLOAD) {
-        // A draft's run is mostly start-up, much of it allocation, and a many-file run's is
-        // allocation too; a big file's memory is bounded instead (see `heap`).
-        crate::heap::prepare_small_run(if input_bytes < crate::rules::require::PREFILTER_WORKLOAD {
-            crate::heap::Workload::Draft
-        } else {
-            crate::heap::Workload::ManyFiles
-        });
-    }
+    // A draft's run is mostly start-up, much of it allocation, and a many-file run's is
+    // allocation too; a big file's memory is bounded instead, and only its regex compiles
+    // allocate from the arenas (see `heap`).
+    crate::heap::prepare_small_run(if input_bytes < crate::rules::require::PREFILTER_WORKLOAD {
+        crate::heap::Workload::Draft
+    } else if sizes.iter().all(|&n| n < crate::rules::require::PREFILTER_WORKLOAD) {
+        crate::heap::Workload::ManyFiles
+    } else {
+        crate::heap::Workload::BigFile
+    });
     // Resolve each job's config (and compile its engine) up front: config errors stop the run.
     let mut loaded = Vec::with_capacity(jobs.len());
     for job in &jobs {

@@ -24,10 +24,12 @@
 //! - `realloc` within a class keeps the block; fresh arena memory is zero, so `alloc_zeroed`
 //!   only clears a reused block.
 //!
-//! Only runs whose inputs are each small use it (the CLI calls it when every input is below
+//! Runs whose inputs are each small use it throughout (every input below
 //! [`crate::rules::require::PREFILTER_WORKLOAD`]: a draft, an editor's buffer, a knowledge base of
-//! articles): a big file's memory is bounded by the targets in the README, and freed memory never
-//! goes back to the system. Helper threads give their arena to the next thread when their work
+//! articles). A run with a bigger input (`Workload::BigFile`) uses it only inside an
+//! [`ArenaScope`] (compiling a regex), for blocks up to [`BIG_FILE_MAX_BLOCK`], in ordinary
+//! pages: a big file's memory is bounded by the targets in the README, and freed arena memory
+//! never goes back to the system. Helper threads give their arena to the next thread when their work
 //! is done ([`release_thread`]): the threads that compile a many-file run's regexes up front,
 //! then its workers. Nothing here changes what is found, only where memory comes from.
 //! `TICKETLINT_HUGEPAGES=0` leaves allocation to the system allocator (a memory checker such as
@@ -61,6 +63,11 @@ pub const MAX_CLASS: usize = 8 << 20;
 /// limit, 36 MB without arenas).
 pub const MANY_FILES_MAX_BLOCK: usize = 64 << 10;
 
+/// The largest block the arenas serve in a big file's run (inside an [`ArenaScope`]): the
+/// compiles' many small blocks. (With [`MANY_FILES_MAX_BLOCK`] instead, the 10 MB bench file
+/// took 1.8M more instructions, and its peak RSS grew more.)
+pub const BIG_FILE_MAX_BLOCK: usize = 4 << 10;
+
 /// What the run is, for [`prepare_small_run`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Workload {
@@ -68,7 +75,13 @@ pub enum Workload {
     Draft,
     /// Many inputs, each under a megabyte.
     ManyFiles,
+    /// An input of a megabyte or more: the arenas serve only the allocations made inside an
+    /// [`ArenaScope`] (compiling a regex), in ordinary pages, up to [`MANY_FILES_MAX_BLOCK`].
+    BigFile,
 }
+
+/// Do the arenas serve only the allocations inside an [`ArenaScope`] (`Workload::BigFile`)?
+static SCOPED_ONLY: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// The largest block served now ([`MAX_CLASS`] or [`MANY_FILES_MAX_BLOCK`]).
 static MAX_BLOCK: AtomicUsize = AtomicUsize::new(MAX_CLASS);
@@ -93,6 +106,8 @@ struct State {
     claimed: bool,
     /// The index of the thread's arena ([`NO_CHUNK`] before it has one).
     chunk: usize,
+    /// How many [`ArenaScope`]s the thread is inside.
+    scopes: u32,
     /// Freed blocks of the thread's arena, by class.
     free: [usize; CLASSES],
 }
@@ -105,6 +120,7 @@ impl State {
         end: 0,
         claimed: false,
         chunk: NO_CHUNK,
+        scopes: 0,
         free: [0; CLASSES],
     };
 }
@@ -179,6 +195,9 @@ fn take(layout: Layout) -> Option<(*mut u8, bool)> {
     }
     let c = class_of(layout.size())?;
     with_state(|s| {
+        if s.scopes == 0 && SCOPED_ONLY.load(Ordering::Relaxed) {
+            return None;
+        }
         if s.free[c] == 0 && s.chunk != NO_CHUNK {
             let remote = &REMOTE[s.chunk][c];
             // A plain load first: the list is empty nearly always, and a swap is a locked write.
@@ -228,7 +247,13 @@ fn claim(s: &mut State) -> Option<()> {
     match released {
         // A thread without an arena has no lists of its own (its frees went to the arenas'
         // remote lists): it takes the released arena's as they are.
-        Some(r) => *s = State { claimed: true, ..r },
+        Some(r) => {
+            *s = State {
+                claimed: true,
+                scopes: s.scopes,
+                ..r
+            }
+        }
         None => {
             let chunk = NEXT_CHUNK.fetch_add(CHUNK, Ordering::Relaxed);
             if chunk.checked_add(CHUNK)? > END.load(Ordering::Relaxed) {
@@ -249,6 +274,7 @@ pub fn release_thread() {
         let r = *s;
         *s = State {
             claimed: true,
+            scopes: r.scopes,
             ..State::NEW
         };
         if r.end != 0 || r.free.iter().any(|&f| f != 0) {
@@ -259,6 +285,35 @@ pub fn release_thread() {
         }
         Some(())
     });
+}
+
+/// While alive, the calling thread's allocations may come from its arena in a `Workload::BigFile`
+/// run (in the other runs they may anyway). Compiling a regex makes thousands of short-lived
+/// allocations: from glibc they were 38% of the compile's instructions on the 10 MB bench file
+/// (59M of 154M, callgrind, one thread), whose other allocations stay with the system allocator,
+/// which returns freed memory and so keeps its peak RSS bounded.
+pub struct ArenaScope(bool);
+
+/// Enter an [`ArenaScope`] on the calling thread.
+pub fn arena_scope() -> ArenaScope {
+    ArenaScope(
+        with_state(|s| {
+            s.scopes += 1;
+            Some(())
+        })
+        .is_some(),
+    )
+}
+
+impl Drop for ArenaScope {
+    fn drop(&mut self) {
+        if self.0 {
+            with_state(|s| {
+                s.scopes = s.scopes.saturating_sub(1);
+                Some(())
+            });
+        }
+    }
 }
 
 /// The global allocator of the `ticketlint` binary: [`System`], or the thread's arena once
@@ -352,21 +407,16 @@ unsafe impl GlobalAlloc for Allocator {
     }
 }
 
-/// Map the arenas: from now on every thread allocates from one of its own. Returns whether it
+/// Map the arenas: from now on every thread allocates from one of its own (in a
+/// `Workload::BigFile` run, only inside an [`ArenaScope`]). Returns whether it
 /// did: not on another platform, not with `TICKETLINT_HUGEPAGES=0`, not under a data-size limit
 /// (`ulimit -d`: the mapping counts against it even where it is never touched), not twice.
 pub fn prepare_small_run(workload: Workload) -> bool {
     if std::env::var_os("TICKETLINT_HUGEPAGES").is_some_and(|v| v == "0") || END.load(Ordering::Relaxed) != 0 {
         return false;
     }
-    MAX_BLOCK.store(
-        match workload {
-            Workload::Draft => MAX_CLASS,
-            Workload::ManyFiles => MANY_FILES_MAX_BLOCK,
-        },
-        Ordering::Relaxed,
-    );
-    let Some(start) = imp::map(CHUNK * CHUNKS, HUGE) else {
+    set_limits(workload);
+    let Some(start) = imp::map(CHUNK * CHUNKS, HUGE, workload != Workload::BigFile) else {
         return false;
     };
     START.store(start, Ordering::Relaxed);
@@ -375,11 +425,24 @@ pub fn prepare_small_run(workload: Workload) -> bool {
     true
 }
 
+/// What the arenas serve in a run of `workload`: blocks up to which size, and to which threads.
+fn set_limits(workload: Workload) {
+    MAX_BLOCK.store(
+        match workload {
+            Workload::Draft => MAX_CLASS,
+            Workload::ManyFiles => MANY_FILES_MAX_BLOCK,
+            Workload::BigFile => BIG_FILE_MAX_BLOCK,
+        },
+        Ordering::Relaxed,
+    );
+    SCOPED_ONLY.store(workload == Workload::BigFile, Ordering::Relaxed);
+}
+
 #[cfg(unix)]
 mod imp {
     /// `len` bytes of fresh, zeroed address space aligned to `align`, marked for huge pages on
     /// Linux; `None` if it cannot be had.
-    pub fn map(len: usize, align: usize) -> Option<usize> {
+    pub fn map(len: usize, align: usize, huge: bool) -> Option<usize> {
         // SAFETY: `getrlimit` fills the struct; `mmap` of anonymous memory and `madvise` on part
         // of that mapping are called as documented; the mapping is never unmapped.
         unsafe {
@@ -403,7 +466,9 @@ mod imp {
             }
             let start = (map as usize).next_multiple_of(align);
             #[cfg(target_os = "linux")]
-            libc::madvise(start as *mut libc::c_void, len, libc::MADV_HUGEPAGE);
+            if huge {
+                libc::madvise(start as *mut libc::c_void, len, libc::MADV_HUGEPAGE);
+            }
             Some(start)
         }
     }
@@ -411,7 +476,7 @@ mod imp {
 
 #[cfg(not(unix))]
 mod imp {
-    pub fn map(_len: usize, _align: usize) -> Option<usize> {
+    pub fn map(_len: usize, _align: usize, _huge: bool) -> Option<usize> {
         None
     }
 }
@@ -503,6 +568,46 @@ mod tests {
             let next = a.alloc(l);
             assert_eq!(next as usize, mine, "the arena's thread reuses it");
             a.dealloc(next, l);
+
+            // A big file's run: only allocations inside a scope, up to BIG_FILE_MAX_BLOCK.
+            set_limits(Workload::BigFile);
+            let outside = a.alloc(l);
+            assert!(!in_arena(outside), "outside a scope: the system allocator");
+            let (inside, nested, after_inner, large) = {
+                let _scope = arena_scope();
+                let inside = a.alloc(l);
+                let nested = {
+                    let _inner = arena_scope();
+                    a.alloc(l)
+                };
+                let after_inner = a.alloc(l);
+                let large = Layout::from_size_align(BIG_FILE_MAX_BLOCK + 1, 8).unwrap();
+                let p = a.alloc(large);
+                let large_in_arena = in_arena(p);
+                a.dealloc(p, large);
+                (inside, nested, after_inner, large_in_arena)
+            };
+            assert!(in_arena(inside) && in_arena(nested), "inside a scope: the arena");
+            assert!(in_arena(after_inner), "the outer scope holds after the inner one ends");
+            assert!(!large, "blocks above BIG_FILE_MAX_BLOCK: the system allocator");
+            let later = a.alloc(l);
+            assert!(!in_arena(later), "after the scope: the system allocator again");
+            // Arena blocks freed outside the scope go back to the arena all the same.
+            for p in [outside, inside, nested, after_inner, later] {
+                a.dealloc(p, l);
+            }
+            // Other threads get no arena memory without a scope of their own.
+            let elsewhere = std::thread::spawn(move || {
+                let a = Allocator;
+                let p = a.alloc(l);
+                let got = in_arena(p);
+                a.dealloc(p, l);
+                got
+            })
+            .join()
+            .unwrap();
+            assert!(!elsewhere);
+            set_limits(Workload::Draft);
         }
     }
 }

@@ -166,6 +166,7 @@ fn compile_uncached(
 ) -> Result<Regex, BuildError> {
     #[cfg(test)]
     UNCACHED.lock().unwrap().push(pattern.to_string());
+    let _arena = crate::heap::arena_scope();
     let build = |unicode: bool, pattern: &str| {
         let syntax = regex_automata::util::syntax::Config::new()
             .utf8(true)
