@@ -394,6 +394,19 @@ fn check(args: CheckArgs) -> Result<i32, Error> {
     } else {
         crate::heap::Workload::BigFile
     });
+    // One big file on several threads: read on a thread of its own while the config is resolved
+    // and the engine built (about 3 ms of start-up, beside the 4-5 ms of reading a 10 MB file).
+    let fixing = args.fix || args.diff || args.unsafe_fixes;
+    let prefetch = match jobs.as_slice() {
+        [Job::File(p)] if threads > 1 && !fixing && sizes[0] >= crate::rules::require::PREFILTER_WORKLOAD => {
+            let path = p.clone();
+            std::thread::Builder::new()
+                .spawn(move || crate::source::read_regular_file(&path))
+                .ok()
+        }
+        _ => None,
+    };
+    let prefetch = std::sync::Mutex::new(prefetch);
     // Resolve each job's config (and compile its engine) up front: config errors stop the run.
     let mut loaded = Vec::with_capacity(jobs.len());
     for job in &jobs {
@@ -437,7 +450,7 @@ fn check(args: CheckArgs) -> Result<i32, Error> {
     }
     let emitter = emit::emitter(args.format, color, emit::rules_of(engines.iter().map(|l| &l.1)));
 
-    if args.fix || args.diff || args.unsafe_fixes {
+    if fixing {
         return fix_mode(&args, jobs, loaded, overrides, emitter.as_ref(), fail_on, errors);
     }
 
@@ -468,8 +481,19 @@ fn check(args: CheckArgs) -> Result<i32, Error> {
                 walk::check_bytes(engine, settings, overrides, name, name_path, bytes.clone())
             })
             .unwrap_or_else(|e| Checked::failed(name, e)),
-            Job::File(p) => error::catch_panic(p, || walk::check_file(engine, settings, overrides, p))
-                .unwrap_or_else(|e| Checked::failed(&p.to_string_lossy(), e)),
+            Job::File(p) => {
+                // The read begun up front, if any (a reader that panicked: read again here).
+                let read = prefetch
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .take()
+                    .and_then(|reader| reader.join().ok());
+                error::catch_panic(p, || match read {
+                    Some(read) => walk::check_read(engine, settings, overrides, p, read),
+                    None => walk::check_file(engine, settings, overrides, p),
+                })
+                .unwrap_or_else(|e| Checked::failed(&p.to_string_lossy(), e))
+            }
         }
     };
     let sink = |c: Checked| -> Result<(), Error> {

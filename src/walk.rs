@@ -279,8 +279,26 @@ pub fn check_bytes(
 
 /// Check a file on disk (a regular file only: see [`crate::source::read_regular_file`]).
 pub fn check_file(engine: &Engine, settings: &Settings, overrides: Overrides, path: &Path) -> Checked {
+    check_read(
+        engine,
+        settings,
+        overrides,
+        path,
+        crate::source::read_regular_file(path),
+    )
+}
+
+/// [`check_file`] of a file already read (`read`: what [`crate::source::read_regular_file`]
+/// returned for `path`).
+pub fn check_read(
+    engine: &Engine,
+    settings: &Settings,
+    overrides: Overrides,
+    path: &Path,
+    read: std::io::Result<Vec<u8>>,
+) -> Checked {
     let name = path.to_string_lossy().into_owned();
-    match crate::source::read_regular_file(path) {
+    match read {
         Ok(bytes) => check_bytes(engine, settings, overrides, &name, path, bytes),
         Err(e) => Checked::failed(
             &name,

@@ -485,6 +485,37 @@ fn one_big_file_on_two_threads_matches_one_thread() {
     assert_eq!(one, run("3"));
 }
 
+/// One input of a megabyte or more: on several threads it is read while the engine is built,
+/// its regexes compile with the arena allocator, and its big buffers ask for huge pages (see
+/// `heap`). None of it changes a finding: the same output on one thread, on two, and with
+/// `TICKETLINT_HUGEPAGES=0`.
+#[test]
+fn a_file_of_a_megabyte_or_more_gives_the_same_findings_however_it_is_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = "Investigating: the mail gateway failed after a certificate expired at 09:10 UTC. As I already \
+                told you, this is user error!! Mistakes were made and the server was rebooted.\n\n\
+                Staff could not send email. The DNS and SMTP relay are fine. Obviously we will fix it ASAP.\n\n";
+    let file = dir.path().join("incident.md");
+    fs::write(&file, body.repeat((1 << 20) / body.len() + 10)).unwrap();
+    assert!(fs::metadata(&file).unwrap().len() > 1 << 20);
+    let run = |threads: &str, hugepages: Option<&str>| {
+        let mut cmd = tl();
+        cmd.args(["check", "--format", "jsonl", "--threads", threads])
+            .arg(&file);
+        if let Some(v) = hugepages {
+            cmd.env("TICKETLINT_HUGEPAGES", v);
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let one = run("1", None);
+    assert!(one.lines().count() > 100, "{}", one.lines().count());
+    assert!(one.contains("\"rule\":\"blame-language\""));
+    assert_eq!(one, run("2", None));
+    assert_eq!(one, run("2", Some("0")));
+}
+
 /// A small run allocates from an arena in huge pages (`heap::prepare_small_run`, Unix);
 /// `TICKETLINT_HUGEPAGES=0` leaves allocation to the system allocator. Where memory comes from never
 /// changes a finding: the same output either way, on stdin and on a file, and on two threads
