@@ -24,14 +24,10 @@ use serde::Deserialize;
 /// straddles a cut, and a 50 MB file needs one 64 KiB copy instead of a second 50 MB. `f`
 /// returns `false` to stop.
 pub fn lowercase_pieces(text: &str, mut f: impl FnMut(usize, &str) -> bool) {
-    const PIECE: usize = 64 * 1024;
     let mut lower = String::with_capacity(text.len().min(PIECE + 4096));
     let mut base = 0;
     while base < text.len() {
-        let mut end = (base + PIECE).min(text.len());
-        if end < text.len() {
-            end = memchr::memchr(b'\n', &text.as_bytes()[end..]).map_or(text.len(), |k| end + k + 1);
-        }
+        let end = piece_end(text, base);
         lower.clear();
         lower.push_str(&text[base..end]);
         lower.make_ascii_lowercase();
@@ -40,6 +36,31 @@ pub fn lowercase_pieces(text: &str, mut f: impl FnMut(usize, &str) -> bool) {
         }
         base = end;
     }
+}
+
+/// The length a piece of [`lowercase_pieces`] reaches before it is cut at the next newline.
+const PIECE: usize = 64 * 1024;
+
+/// The end of the piece of [`lowercase_pieces`] that starts at `base`.
+pub fn piece_end(text: &str, base: usize) -> usize {
+    let end = (base + PIECE).min(text.len());
+    if end < text.len() {
+        memchr::memchr(b'\n', &text.as_bytes()[end..]).map_or(text.len(), |k| end + k + 1)
+    } else {
+        end
+    }
+}
+
+/// The pieces of [`lowercase_pieces`], as byte ranges.
+pub fn piece_bounds(text: &str) -> Vec<(usize, usize)> {
+    let mut bounds = Vec::with_capacity(text.len() / PIECE + 1);
+    let mut base = 0;
+    while base < text.len() {
+        let end = piece_end(text, base);
+        bounds.push((base, end));
+        base = end;
+    }
+    bounds
 }
 
 /// The built-in packs, embedded so a fresh binary works with no files around it.
