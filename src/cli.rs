@@ -400,8 +400,9 @@ fn check(args: CheckArgs) -> Result<i32, Error> {
     let prefetch = match jobs.as_slice() {
         [Job::File(p)] if threads > 1 && !fixing && sizes[0] >= crate::rules::require::PREFILTER_WORKLOAD => {
             let path = p.clone();
+            // A panic there is caught on the reader (`on_helper`) and reported for the file.
             std::thread::Builder::new()
-                .spawn(move || crate::source::read_regular_file(&path))
+                .spawn(move || error::on_helper(|| crate::source::read_regular_file(&path)))
                 .ok()
         }
         _ => None,
@@ -482,14 +483,16 @@ fn check(args: CheckArgs) -> Result<i32, Error> {
             })
             .unwrap_or_else(|e| Checked::failed(name, e)),
             Job::File(p) => {
-                // The read begun up front, if any (a reader that panicked: read again here).
+                // The read begun up front, if any: its panic is this file's internal error, as
+                // one in the read here would be.
                 let read = prefetch
                     .lock()
                     .unwrap_or_else(std::sync::PoisonError::into_inner)
                     .take()
                     .and_then(|reader| reader.join().ok());
                 error::catch_panic(p, || match read {
-                    Some(read) => walk::check_read(engine, settings, overrides, p, read),
+                    Some(Ok(read)) => walk::check_read(engine, settings, overrides, p, read),
+                    Some(Err(payload)) => std::panic::resume_unwind(payload),
                     None => walk::check_file(engine, settings, overrides, p),
                 })
                 .unwrap_or_else(|e| Checked::failed(&p.to_string_lossy(), e))

@@ -128,11 +128,9 @@ struct CueHit {
     len: u32,
 }
 
-/// What one pass over a document found.
-#[derive(Debug)]
 /// The phrase hits of part of a document (see [`Engine::scan_piece`]), before
 /// [`Engine::finish_scan`] puts them together.
-#[derive(Default)]
+#[derive(Debug, Default)]
 struct ScanPart {
     /// Term and glossary hits with their (end, start, phrase id), unsorted.
     keyed: Vec<((usize, usize, usize), Candidate)>,
@@ -142,6 +140,7 @@ struct ScanPart {
     gates: Vec<usize>,
 }
 
+/// What one pass over a document found.
 #[derive(Debug)]
 struct Scan {
     /// Term and glossary hits (any rule; filtered by the active rules later).

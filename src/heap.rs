@@ -80,7 +80,7 @@ pub enum Workload {
     /// Many inputs, each under a megabyte.
     ManyFiles,
     /// An input of a megabyte or more: the arenas serve only the allocations made inside an
-    /// [`ArenaScope`] (compiling a regex), in ordinary pages, up to [`MANY_FILES_MAX_BLOCK`].
+    /// [`ArenaScope`] (compiling a regex), in ordinary pages, up to [`BIG_FILE_MAX_BLOCK`].
     BigFile,
 }
 
@@ -296,16 +296,18 @@ pub fn release_thread() {
 /// allocations: from glibc they were 38% of the compile's instructions on the 10 MB bench file
 /// (59M of 154M, callgrind, one thread), whose other allocations stay with the system allocator,
 /// which returns freed memory and so keeps its peak RSS bounded.
-pub struct ArenaScope(bool);
+pub struct ArenaScope(bool, std::marker::PhantomData<*const ()>);
 
 /// Enter an [`ArenaScope`] on the calling thread.
 pub fn arena_scope() -> ArenaScope {
+    // Not `Send` (the raw pointer marker): it must end on the thread whose count it raised.
     ArenaScope(
         with_state(|s| {
             s.scopes += 1;
             Some(())
         })
         .is_some(),
+        std::marker::PhantomData,
     )
 }
 
@@ -452,10 +454,10 @@ pub fn prepare_small_run(workload: Workload) -> bool {
         return false;
     }
     set_limits(workload);
-    BIG_HUGE.store(true, Ordering::Relaxed);
     let Some(start) = imp::map(CHUNK * CHUNKS, HUGE, workload != Workload::BigFile) else {
         return false;
     };
+    BIG_HUGE.store(true, Ordering::Relaxed);
     START.store(start, Ordering::Relaxed);
     NEXT_CHUNK.store(start, Ordering::Relaxed);
     END.store(start + CHUNK * CHUNKS, Ordering::Release);

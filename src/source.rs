@@ -37,7 +37,17 @@ pub fn read_regular_file(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
     if !meta.is_file() {
         return Err(not_regular(&meta.file_type()));
     }
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0).saturating_add(1));
+    // A size no buffer can hold (a sparse file of exabytes) is an error naming the file, not a
+    // panic of `Vec::with_capacity`.
+    let mut bytes = Vec::new();
+    bytes
+        .try_reserve_exact(usize::try_from(meta.len()).unwrap_or(usize::MAX).saturating_add(1))
+        .map_err(|_| {
+            std::io::Error::new(
+                std::io::ErrorKind::OutOfMemory,
+                format!("too large to read into memory ({} bytes)", meta.len()),
+            )
+        })?;
     // Through `take`: `File::read_to_end` would ask for the size again (a second `statx` and an
     // `lseek` per file), though the capacity above already holds the file and one byte more.
     // Without that size hint std reads at most 8 KiB at first, doubling: a 10 MB file takes

@@ -960,3 +960,35 @@ patterns = ["\\pL{1000}\\pL{1000}\\pL{1000}"]
     );
     assert_eq!(out.stdout, "", "nothing is checked with a bad pack");
 }
+
+/// A file whose size no buffer can hold (sparse, exabytes) is an error naming it, exit 2, on one
+/// thread and on two (where a big file is read on a thread of its own): never a panic. Where the
+/// file system refuses such a size, there is nothing to check.
+#[test]
+fn a_file_too_large_for_memory_is_an_error_not_a_panic() {
+    // tmpfs takes a sparse file of any size; ext4 stops at 16 TiB, which a buffer might get.
+    let shm = Path::new("/dev/shm");
+    let dir = if shm.is_dir() {
+        TempDir::new_in(shm)
+    } else {
+        TempDir::new()
+    }
+    .unwrap();
+    let path = dir.path().join("huge.md");
+    let file = fs::File::create(&path).unwrap();
+    if file.set_len(i64::MAX as u64).is_err() {
+        return;
+    }
+    for threads in ["1", "2"] {
+        let out = Command::cargo_bin("ticketlint")
+            .unwrap()
+            .args(["check", "--threads", threads])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains("huge.md: too large to read into memory"), "{err}");
+        assert!(!err.contains("panicked") && !err.contains("internal error"), "{err}");
+    }
+}
