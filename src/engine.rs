@@ -752,9 +752,7 @@ impl Engine {
         let mut parts = Vec::new();
         let (mut lower, mut hits) = (String::new(), Vec::new());
         while let Some(&(base, end)) = bounds.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
-            lower.clear();
-            lower.push_str(&text[base..end]);
-            lower.make_ascii_lowercase();
+            crate::rules::lowercase_into(&mut lower, &text[base..end]);
             let mut part = ScanPart::default();
             self.scan_piece(text, base, &lower, &mut hits, &mut part);
             parts.push((base, part));

@@ -453,15 +453,22 @@ fn many_file_run_on_two_threads_matches_one_thread() {
     assert_eq!(one, two);
 }
 
+/// `name` in `dir`: an incident update of at least `size` bytes (one paragraph of blame, jargon,
+/// passive voice and exclamations, repeated), for the tests of one big input.
+fn incident_file(dir: &std::path::Path, name: &str, size: usize) -> std::path::PathBuf {
+    let body = "Investigating: the mail gateway failed after a certificate expired at 09:10 UTC. As I already \
+                told you, this is user error!! Mistakes were made and the server was rebooted.\n\n\
+                Staff could not send email. The DNS and SMTP relay are fine. Obviously we will fix it ASAP.\n\n";
+    let file = dir.join(name);
+    fs::write(&file, body.repeat(size.div_ceil(body.len()))).unwrap();
+    file
+}
+
 /// One input big enough that its rules run on the run's threads: the same output as on one.
 #[test]
 fn one_big_file_on_two_threads_matches_one_thread() {
     let dir = tempfile::tempdir().unwrap();
-    let body = "Investigating: the mail gateway failed after a certificate expired at 09:10 UTC. As I already \
-                told you, this is user error!! Mistakes were made and the server was rebooted.\n\n\
-                Staff could not send email. The DNS and SMTP relay are fine. Obviously we will fix it ASAP.\n\n";
-    let file = dir.path().join("incident.txt");
-    fs::write(&file, body.repeat(200_000 / body.len())).unwrap();
+    let file = incident_file(dir.path(), "incident.txt", 200_000);
     let run = |threads: &str| {
         let out = tl()
             .args(["check", "--format", "jsonl", "--kind", "incident", "--threads", threads])
@@ -492,11 +499,7 @@ fn one_big_file_on_two_threads_matches_one_thread() {
 #[test]
 fn a_file_of_a_megabyte_or_more_gives_the_same_findings_however_it_is_run() {
     let dir = tempfile::tempdir().unwrap();
-    let body = "Investigating: the mail gateway failed after a certificate expired at 09:10 UTC. As I already \
-                told you, this is user error!! Mistakes were made and the server was rebooted.\n\n\
-                Staff could not send email. The DNS and SMTP relay are fine. Obviously we will fix it ASAP.\n\n";
-    let file = dir.path().join("incident.md");
-    fs::write(&file, body.repeat((1 << 20) / body.len() + 10)).unwrap();
+    let file = incident_file(dir.path(), "incident.md", (1 << 20) + 2_000);
     assert!(fs::metadata(&file).unwrap().len() > 1 << 20);
     let run = |threads: &str, hugepages: Option<&str>| {
         let mut cmd = tl();

@@ -28,14 +28,19 @@ pub fn lowercase_pieces(text: &str, mut f: impl FnMut(usize, &str) -> bool) {
     let mut base = 0;
     while base < text.len() {
         let end = piece_end(text, base);
-        lower.clear();
-        lower.push_str(&text[base..end]);
-        lower.make_ascii_lowercase();
+        lowercase_into(&mut lower, &text[base..end]);
         if !f(base, &lower) {
             return;
         }
         base = end;
     }
+}
+
+/// `piece`, ASCII-lowercased, in `lower` (its buffer reused).
+pub fn lowercase_into(lower: &mut String, piece: &str) {
+    lower.clear();
+    lower.push_str(piece);
+    lower.make_ascii_lowercase();
 }
 
 /// The length a piece of [`lowercase_pieces`] reaches before it is cut at the next newline.
