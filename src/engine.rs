@@ -1554,23 +1554,23 @@ mod tests {
         }
     }
 
-    /// `shouting`'s entries search only the lines with two capitals side by side: the findings
-    /// are those of a search of the whole text, on texts of capitals, acronyms, code, markup
-    /// and lines of every length.
+    /// `shouting`'s entries search only the runs of their patterns' bytes around two capitals
+    /// side by side: the findings are those of a search of the whole text, on texts of capitals,
+    /// acronyms, code, markup, accents, punctuation and lines of every length.
     #[test]
-    fn capital_lines_find_what_the_whole_text_search_finds() {
+    fn capital_runs_find_what_the_whole_text_search_finds() {
         use crate::document::{Document, InputFormat};
         use crate::profile::{Audience, Kind};
-        use crate::rules::pattern::NO_CAPITAL_LINES;
+        use crate::rules::pattern::NO_CAPITAL_RUNS;
         use proptest::prelude::*;
         use std::sync::atomic::Ordering;
         let engine = Engine::builtin().expect("built-in packs compile");
         let check = |text: &str, format: InputFormat, whole: bool| {
             let doc = Document::parse(text, format);
             let _one_at_a_time = super::NO_WINDOWS_TESTS.lock().unwrap_or_else(|e| e.into_inner());
-            NO_CAPITAL_LINES.store(whole, Ordering::SeqCst);
+            NO_CAPITAL_RUNS.store(whole, Ordering::SeqCst);
             let found = engine.check(&doc, Kind::Reply, Audience::EndUser);
-            NO_CAPITAL_LINES.store(false, Ordering::SeqCst);
+            NO_CAPITAL_RUNS.store(false, Ordering::SeqCst);
             format!("{found:?}")
         };
         let pieces = [

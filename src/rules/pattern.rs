@@ -10,6 +10,7 @@
 //! and `$` matching at line ends. By default they scan the prose (code, URLs and quoted history
 //! blanked); `raw = true` scans the original text, for things that must be caught everywhere.
 
+use super::gate::ByteSet;
 use super::require::LazyRegex;
 use super::shapes::{Context, Known, RuleInfo, redacted};
 use super::terms::{CompiledTerm, is_quoted};
@@ -119,9 +120,9 @@ struct Entry {
     /// How far from a keyword occurrence a match of any of the entry's patterns can reach, when
     /// every match must hold a keyword (worked out on first use; see [`super::windows`]).
     reach: OnceLock<Option<Reach>>,
-    /// Do all the entry's matches lie on one line and hold two ASCII capitals side by side
-    /// (worked out on first use; see [`super::gate::capitals_on_one_line`])?
-    capitals: OnceLock<bool>,
+    /// When all the entry's matches hold two ASCII capitals side by side and no newline, the
+    /// bytes they can hold (worked out on first use; see [`super::gate::capital_pair_bytes`]).
+    capitals: OnceLock<Option<ByteSet>>,
 }
 
 mod builtin {
@@ -157,8 +158,12 @@ fn contains_punctuation_keyword(hay: &[u8], needle: &[u8]) -> bool {
 }
 
 /// What build.rs worked out for a built-in entry's pattern (with these keywords and case), if
-/// it is one: (capitals on one line, reach).
-fn builtin_facts(pattern: &str, case_insensitive: bool, keywords: &[String]) -> Option<(bool, Option<Reach>)> {
+/// it is one: (capital-pair bytes, reach).
+fn builtin_facts(
+    pattern: &str,
+    case_insensitive: bool,
+    keywords: &[String],
+) -> Option<(Option<ByteSet>, Option<Reach>)> {
     let table = builtin::BUILTIN_ENTRY_FACTS;
     let i = table
         .binary_search_by(|&(p, ci, k, _, _)| {
@@ -179,11 +184,11 @@ fn pattern_reach(pattern: &str, case_insensitive: bool, keywords: &[String]) -> 
     }
 }
 
-/// [`super::gate::capitals_on_one_line`] for an entry's pattern: a built-in one's is looked up.
-fn pattern_capitals(pattern: &str, case_insensitive: bool, keywords: &[String]) -> bool {
+/// [`super::gate::capital_pair_bytes`] for an entry's pattern: a built-in one's is looked up.
+fn pattern_capitals(pattern: &str, case_insensitive: bool, keywords: &[String]) -> Option<ByteSet> {
     match builtin_facts(pattern, case_insensitive, keywords) {
         Some((capitals, _)) => capitals,
-        None => super::gate::capitals_on_one_line(pattern, case_insensitive),
+        None => super::gate::capital_pair_bytes(pattern, case_insensitive),
     }
 }
 
@@ -199,25 +204,33 @@ impl Entry {
         })
     }
 
-    fn capitals_on_one_line(&self) -> bool {
-        *self.capitals.get_or_init(|| {
-            self.regexes
-                .iter()
-                .all(|re| pattern_capitals(re.source(), !self.def.case_sensitive, &self.def.keywords))
-        })
+    /// The bytes of all the entry's patterns' matches, when each pattern's matches hold two
+    /// capitals side by side and no newline.
+    fn capital_pair_bytes(&self) -> Option<&ByteSet> {
+        self.capitals
+            .get_or_init(|| {
+                let mut all = ByteSet::default();
+                for re in &self.regexes {
+                    let set = pattern_capitals(re.source(), !self.def.case_sensitive, &self.def.keywords)?;
+                    all.iter_mut().zip(set).for_each(|(a, b)| *a |= b);
+                }
+                (!self.regexes.is_empty()).then_some(all)
+            })
+            .as_ref()
     }
 }
 
-/// Tests switch the capital-line search off to compare.
+/// Tests switch the capital-run search off to compare.
 #[cfg(test)]
-pub static NO_CAPITAL_LINES: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+pub static NO_CAPITAL_RUNS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
-/// May entries whose matches need two capitals on one line search only such lines? In runs
+/// May entries whose matches need two capitals side by side search only the runs of their bytes
+/// around such pairs ([`Context::capital_runs`](super::shapes::Context::capital_runs))? In runs
 /// built with prefilters (see `require::set_prefilters`: large runs), where working out which
 /// entries qualify, once per process, is paid back.
-fn capital_lines_allowed() -> bool {
+fn capital_runs_allowed() -> bool {
     #[cfg(test)]
-    if NO_CAPITAL_LINES.load(std::sync::atomic::Ordering::SeqCst) {
+    if NO_CAPITAL_RUNS.load(std::sync::atomic::Ordering::SeqCst) {
         return false;
     }
     super::require::prefilters()
@@ -308,12 +321,16 @@ impl CompiledPatterns {
                 .and_then(|at| e.reach().map(|r| windows::windows(text, at, r)))
                 .filter(|w| w.iter().map(|(a, b)| b - a).sum::<usize>() < text.len() / 2);
             let whole = [(0, text.len())];
-            // Else, for an entry whose matches need two capitals side by side on one line, the
-            // lines that have them (a third of the bench corpus's text): the same matches.
-            let ranges: &[(usize, usize)] = match &windowed {
-                Some(w) => w,
-                None if capital_lines_allowed() && e.capitals_on_one_line() => cx.capital_lines(e.def.raw),
-                None => &whole,
+            // Else, for an entry whose matches need two capitals side by side and no newline, the
+            // runs of the bytes they can hold around such pairs: the same matches.
+            let runs;
+            let ranges: &[(usize, usize)] = match (&windowed, e.capital_pair_bytes()) {
+                (Some(w), _) => w,
+                (None, Some(bytes)) if capital_runs_allowed() => {
+                    runs = cx.capital_runs(e.def.raw, bytes);
+                    &runs
+                }
+                (None, _) => &whole,
             };
             for re in e.regexes.iter().filter_map(LazyRegex::get) {
                 for &(a, b) in ranges {
@@ -546,16 +563,16 @@ mod tests {
         out
     }
 
-    /// The built-in entries that search only lines with two capitals, and none whose matches
+    /// The built-in entries that search only runs around two capitals, and none whose matches
     /// could lack the pair (checked against the packs themselves, not a copy).
     #[test]
-    fn shouting_entries_search_capital_lines_only() {
+    fn shouting_entries_search_capital_runs_only() {
         let mut qualifying = Vec::new();
         for (id, def) in builtin_entries() {
             if def
                 .patterns
                 .iter()
-                .all(|p| super::super::gate::capitals_on_one_line(p, !def.case_sensitive))
+                .all(|p| super::super::gate::capital_pair_bytes(p, !def.case_sensitive).is_some())
             {
                 qualifying.push(id);
             }
@@ -564,8 +581,8 @@ mod tests {
         // (`\b(?:INC|CHG|...)0{6,}\b`).
         assert_eq!(qualifying, ["shouting", "shouting", "template-placeholder"]);
         assert!(
-            capital_lines_allowed(),
-            "tests run with prefilters, where the line search is on"
+            capital_runs_allowed(),
+            "tests run with prefilters, where the run search is on"
         );
     }
 
@@ -586,7 +603,7 @@ mod tests {
                 patterns += 1;
                 let built = builtin_facts(p, ci, &def.keywords);
                 let now = (
-                    super::super::gate::capitals_on_one_line(p, ci),
+                    super::super::gate::capital_pair_bytes(p, ci),
                     windows::reach(p, true, ci, &def.keywords),
                 );
                 assert_eq!(built, Some(now), "{p}");
@@ -597,13 +614,13 @@ mod tests {
         assert!(
             table
                 .iter()
-                .any(|&(p, _, _, capitals, _)| capitals && p.contains("NOT"))
+                .any(|&(p, _, _, capitals, _)| capitals.is_some() && p.contains("NOT"))
         );
         assert!(table.iter().any(|&(_, _, _, _, reach)| reach.is_some()));
         let (p, keywords) = (r"\bzz[0-9]{3}\b", vec!["zz".to_string()]);
         assert_eq!(builtin_facts(p, true, &keywords), None);
         assert!(pattern_reach(p, true, &keywords).is_some());
-        assert!(!pattern_capitals(p, true, &keywords));
+        assert!(pattern_capitals(p, true, &keywords).is_none());
     }
 
     /// An entry runs only where one of its keywords occurs, so every match of its patterns must

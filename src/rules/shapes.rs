@@ -2,6 +2,7 @@
 //! `pattern`. The engine compiles one [`CompiledShape`] per rule and calls [`CompiledShape::check`]
 //! with a per-document [`Context`] that computes shared work (word and syllable counts) once.
 
+use super::gate::{ByteSet, has_byte};
 use super::metric::CompiledMetric;
 use super::pattern::CompiledPatterns;
 use super::require::SentenceHits;
@@ -137,11 +138,46 @@ impl<'d, 'a> Context<'d, 'a> {
 
     /// The lines of the original text (`raw`) or of the masked text that hold two ASCII capitals
     /// side by side, as byte ranges (each with its newline; adjacent lines merged), computed
-    /// once per document: where the `pattern` entries whose matches need such a pair on one line
-    /// are searched (see [`super::gate::capitals_on_one_line`]).
-    pub fn capital_lines(&self, raw: bool) -> &[(usize, usize)] {
+    /// once per document: where [`Context::capital_runs`] looks.
+    fn capital_lines(&self, raw: bool) -> &[(usize, usize)] {
         let text = if raw { self.doc.text } else { self.doc.masked.as_str() };
         self.capitals[usize::from(!raw)].get_or_init(|| capital_lines(text))
+    }
+
+    /// The maximal runs of `bytes` in the original text (`raw`) or the masked text that hold two
+    /// ASCII capitals side by side, both in `bytes`, as byte ranges in order: where a `pattern`
+    /// entry is searched when every match of it holds such a pair and only `bytes` (see
+    /// [`super::gate::capital_pair_bytes`]). Such a match holds a pair of `bytes`, and lies
+    /// within the run of `bytes` around it; runs are apart (a byte not in `bytes` between), so a
+    /// search of each finds what a search of the whole text finds. `bytes` must not hold a
+    /// newline (the runs are looked for in [`Context::capital_lines`]).
+    pub fn capital_runs(&self, raw: bool, bytes: &ByteSet) -> Vec<(usize, usize)> {
+        let text = if raw { self.doc.text } else { self.doc.masked.as_str() };
+        let b = text.as_bytes();
+        let has = |c: u8| has_byte(bytes, c);
+        let mut runs = Vec::new();
+        for &(line, line_end) in self.capital_lines(raw) {
+            let mut from = line;
+            while let Some(at) = capital_pair(&b[..line_end], from) {
+                if !(has(b[at]) && has(b[at + 1])) {
+                    from = at + 1;
+                    continue;
+                }
+                // Back to the byte after the last one not in `bytes`: at or after the end of the
+                // run before (which is such a byte) and after any pair passed over.
+                let start = b[line..at]
+                    .iter()
+                    .rposition(|&c| !has(c))
+                    .map_or(line, |k| line + k + 1);
+                let end = b[at..line_end]
+                    .iter()
+                    .position(|&c| !has(c))
+                    .map_or(line_end, |k| at + k);
+                runs.push((start, end));
+                from = end;
+            }
+        }
+        runs
     }
 
     /// Words and syllables per sentence, computed on first use and shared by every metric rule.
@@ -419,6 +455,47 @@ mod tests {
         assert_eq!(capital_lines("AB"), [(0, 2)]);
         assert_eq!(capital_lines("x\nAB\n"), [(2, 5)]);
         assert!(capital_lines("").is_empty());
+    }
+
+    /// The runs of a byte set around two capitals side by side (both in the set): maximal, in
+    /// order, apart; a pair outside the set starts none.
+    #[test]
+    fn capital_runs_are_maximal_runs_of_the_set_around_a_pair() {
+        use crate::document::InputFormat;
+        let set = |bytes: &[u8]| {
+            let mut s = ByteSet::default();
+            bytes.iter().for_each(|&b| s[usize::from(b >> 6)] |= 1 << (b & 63));
+            s
+        };
+        let caps_and_space: Vec<u8> = (b'A'..=b'Z').chain([b' ']).collect();
+        let text = "the DNS and SMTP relay. PLEASE DO NOT restart it\nOK fine XY\nnone here\nZZ";
+        let doc = Document::parse(text, InputFormat::Text);
+        let cx = Context::new(&doc, Kind::Reply, Audience::EndUser);
+        let runs = |bytes: &[u8]| -> Vec<&str> {
+            cx.capital_runs(true, &set(bytes))
+                .iter()
+                .map(|&(a, b)| &text[a..b])
+                .collect()
+        };
+        assert_eq!(
+            runs(&caps_and_space),
+            [" DNS ", " SMTP ", " PLEASE DO NOT ", "OK ", " XY", "ZZ"]
+        );
+        // Small letters too: the runs reach the punctuation and the line ends.
+        let letters: Vec<u8> = caps_and_space.iter().copied().chain(b'a'..=b'z').collect();
+        assert_eq!(
+            runs(&letters),
+            [
+                "the DNS and SMTP relay",
+                " PLEASE DO NOT restart it",
+                "OK fine XY",
+                "ZZ"
+            ]
+        );
+        // A pair starts a run only with both its bytes in the set (`DN`, `NS`, `SM` and `NO` do
+        // not), and a run stops at the first byte out of it.
+        assert_eq!(runs(b"DMOPT "), ["MTP ", " DO ", "OT "]);
+        assert!(runs(b"").is_empty());
     }
 
     #[test]
