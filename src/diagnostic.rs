@@ -94,7 +94,9 @@ pub struct Fix {
 
 /// `template` with its placeholders filled: each `{name}` of `values` (`("{name}", value)`)
 /// replaced by the value, in one pass; other braces stay. A value goes in as it is (a
-/// placeholder inside a value stays). Messages are filled per finding: a chain of
+/// placeholder inside a value stays), except that a value across lines (a phrase wrapped at a
+/// line end, `user\nerror`) has each run of white space with a line break or tab in it made one
+/// space. Messages are filled per finding: a chain of
 /// `str::replace`, which builds a searcher and a string per placeholder, was 0.9% of checking
 /// the bench corpus.
 pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
@@ -104,6 +106,10 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
         out.push_str(&rest[..i]);
         let tail = &rest[i..];
         match values.iter().find(|(name, _)| tail.starts_with(name)) {
+            Some((name, value)) if memchr::memchr3(b'\n', b'\r', b'\t', value.as_bytes()).is_some() => {
+                push_one_line(&mut out, value);
+                rest = &tail[name.len()..];
+            }
             Some((name, value)) => {
                 out.push_str(value);
                 rest = &tail[name.len()..];
@@ -116,6 +122,34 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// `value` onto `out`, each run of ASCII white space with a line break or tab in it made one
+/// space (other runs kept).
+fn push_one_line(out: &mut String, value: &str) {
+    let b = value.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_whitespace() {
+            let end = b[i..]
+                .iter()
+                .position(u8::is_ascii_whitespace)
+                .map_or(b.len(), |k| i + k);
+            out.push_str(&value[i..end]);
+            i = end;
+            continue;
+        }
+        let end = b[i..]
+            .iter()
+            .position(|c| !c.is_ascii_whitespace())
+            .map_or(b.len(), |k| i + k);
+        if b[i..end].iter().all(|&c| c == b' ') {
+            out.push_str(&value[i..end]);
+        } else {
+            out.push(' ');
+        }
+        i = end;
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -145,6 +179,11 @@ mod tests {
         assert_eq!(fill("{ {unknown} {text", &[("{text}", "x")]), "{ {unknown} {text");
         assert_eq!(fill("", &[("{text}", "x")]), "");
         assert_eq!(fill("no placeholders", &[]), "no placeholders");
+        // A value wrapped at a line end reads as one line; plain spaces stay as they are.
+        assert_eq!(
+            fill("\"{text}\" x", &[("{text}", "user\r\n  error\tnow  ok")]),
+            "\"user error now  ok\" x"
+        );
         // A value goes in as it is: a placeholder inside it is not filled again.
         assert_eq!(fill("{a}", &[("{a}", "{b}"), ("{b}", "no")]), "{b}");
     }

@@ -1322,6 +1322,33 @@ fn kind_index(kind: Kind) -> usize {
 mod tests {
     use super::Engine;
 
+    /// A phrase wrapped at a line end is found as on one line (plain text and Markdown), with a
+    /// one-line message; across a paragraph break it is not.
+    #[test]
+    fn a_phrase_wrapped_at_a_line_end_is_found() {
+        use crate::document::{Document, InputFormat};
+        use crate::profile::{Audience, Kind};
+        let engine = Engine::builtin().expect("built-in packs compile");
+        let blame = |text: &str, format: InputFormat| {
+            let doc = Document::parse(text, format);
+            let found = engine.check(&doc, Kind::Reply, Audience::EndUser);
+            found
+                .into_iter()
+                .find(|d| d.rule == "blame-language")
+                .map(|d| (d.span, d.message))
+        };
+        for format in [InputFormat::Text, InputFormat::Markdown] {
+            let wrapped = "Hi Bob,\n\nThis was user\nerror on the shared drive.\n";
+            let (span, message) = blame(wrapped, format).expect("found across the line end");
+            assert_eq!(&wrapped[span.start..span.end], "user\nerror");
+            assert!(message.starts_with("\"user error\""), "{message}");
+            let tab = "Hi Bob,\n\nThis was user\terror on the shared drive.\n";
+            assert!(blame(tab, format).is_some());
+            let apart = "Hi Bob,\n\nWe spoke to the user\n\nError codes are listed below.\n";
+            assert_eq!(blame(apart, format), None);
+        }
+    }
+
     /// Kind detection counts heading lines within its first 32 KB (`DETECT_SNIFF`), from the
     /// document's label lines, and a line the limit cuts as cut: the KB headings below decide
     /// the kind only where they lie inside the limit, whole or as the cut leaves them.

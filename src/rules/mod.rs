@@ -36,11 +36,22 @@ pub fn lowercase_pieces(text: &str, mut f: impl FnMut(usize, &str) -> bool) {
     }
 }
 
-/// `piece`, ASCII-lowercased, in `lower` (its buffer reused).
+/// `piece`, ASCII-lowercased, in `lower` (its buffer reused), with each tab and each newline
+/// not next to another one (a wrapped line: `user\nerror`) made a space, so that a phrase
+/// matches across them as across a space.
 pub fn lowercase_into(lower: &mut String, piece: &str) {
     lower.clear();
     lower.push_str(piece);
     lower.make_ascii_lowercase();
+    let b = piece.as_bytes();
+    let lone = |j: Option<usize>| j.and_then(|j| b.get(j)).is_none_or(|&c| c != b'\n' && c != b'\r');
+    // SAFETY: ASCII bytes are replaced by an ASCII byte: the string stays UTF-8.
+    let out = unsafe { lower.as_bytes_mut() };
+    for i in memchr::memchr2_iter(b'\n', b'\t', b) {
+        if b[i] == b'\t' || (lone(i.checked_sub(1)) && lone(i.checked_add(1))) {
+            out[i] = b' ';
+        }
+    }
 }
 
 /// The length a piece of [`lowercase_pieces`] reaches before it is cut at the next newline.
@@ -362,6 +373,19 @@ impl RuleMeta {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The scan's copy: lowercased, a tab or a lone line break (a wrapped line) a space, a
+    /// paragraph break or a CRLF kept, the length unchanged.
+    #[test]
+    fn the_scan_copy_joins_wrapped_lines_only() {
+        let mut lower = String::from("stale");
+        let text = "User\nError\n\nNext\tTab\r\nX\n";
+        lowercase_into(&mut lower, text);
+        assert_eq!(lower, "user error\n\nnext tab\r\nx ");
+        assert_eq!(lower.len(), text.len());
+        lowercase_into(&mut lower, "\u{e9}\nA");
+        assert_eq!(lower, "\u{e9} a");
+    }
 
     /// The JSON that start-up reads says exactly what the TOML says (compared through `Debug`,
     /// which prints every field of every rule, glossary entry and detection cue).
