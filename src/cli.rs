@@ -345,10 +345,10 @@ fn check(args: CheckArgs) -> Result<i32, Error> {
     };
     let mut paths = args.paths.clone();
     if paths.is_empty() {
-        paths.push(if std::io::stdin().is_terminal() {
-            PathBuf::from(".")
-        } else {
+        paths.push(if stdin_is_input() {
             PathBuf::from("-")
+        } else {
+            PathBuf::from(".")
         });
     }
     let threads = run_threads(&args);
@@ -536,6 +536,29 @@ fn check(args: CheckArgs) -> Result<i32, Error> {
     } else {
         0
     })
+}
+
+/// With no path given: is standard input a draft to read, a pipe, a file or a socket (as
+/// ripgrep decides)? A terminal is not, and neither is `/dev/null` or another device, which is
+/// what CI runners, cron and `docker run` without `-t` give: a bare `ticketlint check` there
+/// checks the current directory instead of passing on an empty input.
+fn stdin_is_input() -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        use std::os::unix::fs::FileTypeExt;
+        let Ok(fd) = std::io::stdin().as_fd().try_clone_to_owned() else {
+            return false;
+        };
+        std::fs::File::from(fd).metadata().is_ok_and(|m| {
+            let t = m.file_type();
+            t.is_file() || t.is_fifo() || t.is_socket()
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        !std::io::stdin().is_terminal()
+    }
 }
 
 /// `--fix` / `--unsafe-fixes` / `--diff`: hand the run to the fix driver.

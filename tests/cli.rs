@@ -643,3 +643,40 @@ within = { from = "start", paragraphs = 1 }"#,
         ]
     );
 }
+
+/// No path: a pipe or a file on stdin is the draft; `/dev/null` (what CI, cron and `docker run`
+/// without `-t` give) is no draft, and the current directory is checked instead.
+#[test]
+fn no_path_reads_a_piped_or_file_stdin_and_checks_the_directory_otherwise() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("reply.txt"), BLAMING).unwrap();
+    // assert_cmd's Command takes stdin as bytes only: the binary run directly.
+    let bin = || std::process::Command::new(assert_cmd::cargo::cargo_bin("ticketlint"));
+    let out = bin()
+        .args(["check", "--format", "jsonl"])
+        .current_dir(dir.path())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("\"path\":\"reply.txt\"") || stdout.contains("\"path\":\"./reply.txt\""), "{stdout}");
+    // A pipe.
+    let piped = tl()
+        .args(["check", "--format", "jsonl"])
+        .current_dir(dir.path())
+        .write_stdin(CLEAN)
+        .output()
+        .unwrap();
+    assert_eq!(piped.status.code(), Some(0), "{}", String::from_utf8_lossy(&piped.stdout));
+    // A file.
+    let clean = dir.path().join("clean.txt");
+    fs::write(&clean, CLEAN).unwrap();
+    let from_file = bin()
+        .args(["check", "--format", "jsonl"])
+        .current_dir(dir.path())
+        .stdin(fs::File::open(&clean).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(from_file.status.code(), Some(0), "{}", String::from_utf8_lossy(&from_file.stdout));
+}
