@@ -430,10 +430,6 @@ fn check(args: CheckArgs) -> Result<i32, Error> {
         };
         loaded.push(configs.get(config)?);
     }
-    let fail_on = args
-        .fail_on
-        .or_else(|| loaded.first().and_then(|l| l.0.fail_on))
-        .unwrap_or(FailOn::Warning);
 
     let color = match args.color {
         ColorChoice::Always => true,
@@ -452,7 +448,7 @@ fn check(args: CheckArgs) -> Result<i32, Error> {
     let emitter = emit::emitter(args.format, color, emit::rules_of(engines.iter().map(|l| &l.1)));
 
     if fixing {
-        return fix_mode(&args, jobs, loaded, overrides, emitter.as_ref(), fail_on, errors);
+        return fix_mode(&args, jobs, loaded, overrides, emitter.as_ref(), errors);
     }
 
     let stdout = std::io::stdout();
@@ -475,9 +471,9 @@ fn check(args: CheckArgs) -> Result<i32, Error> {
         ..overrides
     };
     // One input that panics is reported as an internal error naming it; the run goes on.
-    let run_one = |i: usize| -> Checked {
+    let run_one = |i: usize| -> (FailOn, Checked) {
         let (settings, engine) = &*loaded[i];
-        match &jobs[i] {
+        let checked = match &jobs[i] {
             Job::Stdin { name, name_path, bytes } => error::catch_panic(Path::new(name), || {
                 walk::check_bytes(engine, settings, overrides, name, name_path, bytes.clone())
             })
@@ -497,9 +493,10 @@ fn check(args: CheckArgs) -> Result<i32, Error> {
                 })
                 .unwrap_or_else(|e| Checked::failed(&p.to_string_lossy(), e))
             }
-        }
+        };
+        (settings.fails_on(args.fail_on), checked)
     };
-    let sink = |c: Checked| -> Result<(), Error> {
+    let sink = |(fail_on, c): (FailOn, Checked)| -> Result<(), Error> {
         for n in &c.notices {
             eprintln!("warning: {n}");
         }
@@ -568,7 +565,6 @@ fn fix_mode(
     loaded: Vec<Arc<(Settings, Engine)>>,
     overrides: Overrides,
     emitter: &dyn Emitter,
-    fail_on: FailOn,
     errors: Vec<Error>,
 ) -> Result<i32, Error> {
     if !args.fix && !args.diff {
@@ -596,7 +592,7 @@ fn fix_mode(
         overrides,
         roots: args.paths.clone(),
         emitter,
-        fail_on,
+        fail_on: args.fail_on,
         threads,
         errors,
     })

@@ -92,6 +92,13 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// The `fail-on` that judges this input's findings: the command line's, else this config's,
+    /// else `warning`. Each input is judged by its own config, so the exit code does not depend
+    /// on the order of the paths.
+    pub fn fails_on(&self, command_line: Option<FailOn>) -> FailOn {
+        command_line.or(self.fail_on).unwrap_or(FailOn::Warning)
+    }
+
     /// Read and resolve a config file; `extends` may not leave the repository (see [`Settings::load_with`]).
     pub fn load(path: &Path) -> Result<Settings, Error> {
         Settings::load_with(path, false)

@@ -660,7 +660,10 @@ fn no_path_reads_a_piped_or_file_stdin_and_checks_the_directory_otherwise() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
     let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(stdout.contains("\"path\":\"reply.txt\"") || stdout.contains("\"path\":\"./reply.txt\""), "{stdout}");
+    assert!(
+        stdout.contains("\"path\":\"reply.txt\"") || stdout.contains("\"path\":\"./reply.txt\""),
+        "{stdout}"
+    );
     // A pipe.
     let piped = tl()
         .args(["check", "--format", "jsonl"])
@@ -668,7 +671,12 @@ fn no_path_reads_a_piped_or_file_stdin_and_checks_the_directory_otherwise() {
         .write_stdin(CLEAN)
         .output()
         .unwrap();
-    assert_eq!(piped.status.code(), Some(0), "{}", String::from_utf8_lossy(&piped.stdout));
+    assert_eq!(
+        piped.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&piped.stdout)
+    );
     // A file.
     let clean = dir.path().join("clean.txt");
     fs::write(&clean, CLEAN).unwrap();
@@ -678,5 +686,49 @@ fn no_path_reads_a_piped_or_file_stdin_and_checks_the_directory_otherwise() {
         .stdin(fs::File::open(&clean).unwrap())
         .output()
         .unwrap();
-    assert_eq!(from_file.status.code(), Some(0), "{}", String::from_utf8_lossy(&from_file.stdout));
+    assert_eq!(
+        from_file.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&from_file.stdout)
+    );
+}
+
+/// Each input is judged by its own config's `fail-on`: the exit code does not depend on the
+/// order of the paths (it did: the first input's config decided for all).
+#[test]
+fn each_file_is_judged_by_its_own_configs_fail_on_in_any_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let sub = dir.path().join("sub");
+    fs::create_dir(&sub).unwrap();
+    fs::write(dir.path().join(".ticketlint.toml"), "fail-on = \"error\"\n").unwrap();
+    fs::write(sub.join(".ticketlint.toml"), "fail-on = \"warning\"\n").unwrap();
+    fs::write(dir.path().join("a.txt"), BLAMING).unwrap();
+    fs::write(sub.join("a.txt"), BLAMING).unwrap();
+    let code = |args: &[&str]| {
+        let out = tl().arg("check").args(args).current_dir(dir.path()).output().unwrap();
+        out.status.code()
+    };
+    // The warning fails only under sub's config.
+    assert_eq!(code(&["a.txt"]), Some(0));
+    assert_eq!(code(&["sub/a.txt"]), Some(1));
+    assert_eq!(code(&["sub/a.txt", "a.txt"]), Some(1));
+    assert_eq!(code(&["a.txt", "sub/a.txt"]), Some(1));
+    assert_eq!(code(&["."]), Some(1));
+    assert_eq!(code(&["--threads", "1", "a.txt", "sub/a.txt"]), Some(1));
+    // The command line beats both configs.
+    assert_eq!(code(&["--fail-on", "error", "a.txt", "sub/a.txt"]), Some(0));
+    assert_eq!(code(&["--fail-on", "warning", "a.txt"]), Some(1));
+    // The same in fix mode.
+    let fixed = tl()
+        .args(["check", "--fix", "a.txt", "sub/a.txt"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        fixed.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&fixed.stderr)
+    );
 }

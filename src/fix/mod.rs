@@ -54,7 +54,8 @@ pub struct Run<'a> {
     /// The paths named on the command line: symlinks may not lead out of these.
     pub roots: Vec<PathBuf>,
     pub emitter: &'a dyn Emitter,
-    pub fail_on: FailOn,
+    /// `--fail-on`, which beats each input's config (see [`crate::config::Settings::fails_on`]).
+    pub fail_on: Option<FailOn>,
     pub threads: usize,
     /// Errors from finding the files (printed first; they make the exit code 2).
     pub errors: Vec<Error>,
@@ -108,9 +109,10 @@ pub fn run(r: Run) -> Result<i32, Error> {
         findings.push_str(&r.emitter.begin());
     }
     // Inputs are fixed in parallel and reported in order, holding only a few results at once.
-    let work = |i: usize| (!repeated[i]).then(|| process_guarded(&r, i));
-    let sink = |d: Option<Done>| -> Result<(), Error> {
-        let Some(d) = d else { return Ok(()) };
+    let work = |i: usize| (!repeated[i]).then(|| (i, process_guarded(&r, i)));
+    let sink = |d: Option<(usize, Done)>| -> Result<(), Error> {
+        let Some((i, d)) = d else { return Ok(()) };
+        let fail_on = r.loaded[i].0.fails_on(r.fail_on);
         for n in &d.checked.notices {
             eprintln!("warning: {n}");
         }
@@ -138,7 +140,7 @@ pub fn run(r: Run) -> Result<i32, Error> {
         if let Some(bytes) = &d.stdout {
             out.write_all(bytes).map_err(io)?;
         }
-        failed |= d.checked.diagnostics.iter().any(|x| r.fail_on.fails(x.severity));
+        failed |= d.checked.diagnostics.iter().any(|x| fail_on.fails(x.severity));
         findings.push_str(&r.emitter.file(&d.checked, !any_output));
         any_output |= !d.checked.diagnostics.is_empty();
         summary.add(&d.checked);
