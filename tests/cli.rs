@@ -732,3 +732,24 @@ fn each_file_is_judged_by_its_own_configs_fail_on_in_any_order() {
         String::from_utf8_lossy(&fixed.stderr)
     );
 }
+
+/// `--diff` prints whole lines: a secret in one is starred out as in every other output.
+#[test]
+fn diff_masks_secrets() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("reply.txt");
+    let secret = "Blu3-Horse-Battery-77";
+    fs::write(
+        &file,
+        format!("Hi Bob,\n\nYour new password: {secret} Please simply sign in. Does that work?\n"),
+    )
+    .unwrap();
+    let out = tl().args(["check", "--diff"]).arg(&file).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let diff = String::from_utf8(out.stdout).unwrap();
+    assert!(diff.contains("+Your new password: Blu3****"), "{diff}");
+    assert!(diff.contains("-Your new password: Blu3****"), "{diff}");
+    assert!(!diff.contains(secret) && !diff.contains("Horse"), "{diff}");
+    // The file itself is untouched.
+    assert!(fs::read_to_string(&file).unwrap().contains(secret));
+}

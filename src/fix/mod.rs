@@ -379,11 +379,31 @@ fn fix_bytes(
     done.changed = true;
     done.applied = outcome.applied;
     if mode.diff {
-        done.diff = Some(unified_diff(&done.checked.text, &outcome.text, name));
+        // The diff prints whole lines: the secrets in them starred out, as in every output.
+        let text = &done.checked.text;
+        let secrets: Vec<&str> = done.checked.redacted.iter().map(|r| &text[r.start..r.end]).collect();
+        let (old, new) = (star_secrets(text, &secrets), star_secrets(&outcome.text, &secrets));
+        done.diff = Some(unified_diff(&old, &new, name));
     }
     done.checked.text = outcome.text;
     done.checked.diagnostics = outcome.diagnostics;
     done
+}
+
+/// `text` with each occurrence of each of `secrets` starred out after the characters a masked
+/// finding keeps (as `Checked::display_slice` shows a source line).
+fn star_secrets(text: &str, secrets: &[&str]) -> String {
+    let mut out = text.to_string();
+    for secret in secrets.iter().filter(|s| !s.is_empty()) {
+        let keep = crate::rules::shapes::redacted(secret).chars().count() - 1;
+        let starred: String = secret
+            .chars()
+            .enumerate()
+            .map(|(i, c)| if i < keep || c.is_whitespace() { c } else { '*' })
+            .collect();
+        out = out.replace(secret, &starred);
+    }
+    out
 }
 
 /// A unified diff of `old` -> `new` with three lines of context, headed by the path.
