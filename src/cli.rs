@@ -325,10 +325,20 @@ fn run_threads(args: &CheckArgs) -> usize {
         .max(1)
 }
 
+/// Rule ids of `--select` / `--ignore`, trimmed, empty ones dropped (`--select a,,b` or
+/// `--select "a, b"` mean `a` and `b`).
+fn rule_ids(ids: &[String]) -> Vec<String> {
+    ids.iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
 fn check(args: CheckArgs) -> Result<i32, Error> {
     let mut configs = Configs {
-        select: args.select.clone(),
-        ignore: args.ignore.clone(),
+        select: args.select.as_deref().map(rule_ids),
+        ignore: rule_ids(&args.ignore),
         allow_outside: args.allow_outside_config,
         by_path: HashMap::new(),
         by_dir: Default::default(),

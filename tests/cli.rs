@@ -753,3 +753,38 @@ fn diff_masks_secrets() {
     // The file itself is untouched.
     assert!(fs::read_to_string(&file).unwrap().contains(secret));
 }
+
+/// `--select` and `--ignore` take comma-separated ids; spaces around them and empty items (a
+/// trailing comma) are not ids.
+#[test]
+fn rule_id_lists_ignore_spaces_and_empty_items() {
+    let out = tl()
+        .args([
+            "check",
+            "--format",
+            "jsonl",
+            "--select",
+            "blame-language,, missing-next-step,",
+            "-",
+        ])
+        .write_stdin(BLAMING)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.lines().all(|l| l.contains("\"rule\":\"blame-language\"")),
+        "{stdout}"
+    );
+    let out = tl()
+        .args(["check", "--ignore", "blame-language, ", "-"])
+        .write_stdin(BLAMING)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    // An unknown id is still an error.
+    tl().args(["check", "--select", "blame-languag", "-"])
+        .write_stdin(BLAMING)
+        .assert()
+        .code(2);
+}
