@@ -167,6 +167,8 @@ fn insertion(text: &str, mut at: usize, ins: &str) -> Edit {
 
 fn deletion(text: &str, start: usize, end: usize) -> Edit {
     let cap = at_sentence_start(text, start) && starts_upper(&text[start..end]);
+    // Emphasis around exactly the deleted text goes with it: "**Simply** click" leaves no "****".
+    let (start, end) = wrapped(text, start, end);
     let (mut s, mut e) = (start, end);
     let before = prev_non_space(text, s);
     let after_at = skip_hspace(text, e);
@@ -192,7 +194,9 @@ fn deletion(text: &str, start: usize, end: usize) -> Edit {
             let b = text[..s].chars().next_back();
             let a = text[e..].chars().next();
             let open = |c: char| c.is_whitespace() || matches!(c, '(' | '[' | '"' | '“' | '‘' | '\u{feff}');
-            if a.is_some_and(|c| HSPACE.contains(&c)) && b.is_none_or(open) {
+            // After an opening tag or emphasis mark ("<p>", "**") the next word moves up too.
+            let opened = trailing_tag(&text[..s]).is_some() || b.is_some_and(|c| EMPHASIS.contains(&c));
+            if a.is_some_and(|c| HSPACE.contains(&c)) && (b.is_none_or(open) || opened) {
                 e = skip_hspace(text, e);
             } else if b.is_some_and(|c| HSPACE.contains(&c)) && ends_clause(text, e) {
                 s = text[..s].trim_end_matches(HSPACE).len();
@@ -200,16 +204,64 @@ fn deletion(text: &str, start: usize, end: usize) -> Edit {
         }
     }
     let mut replacement = String::new();
-    if cap && let Some(c) = text[e..].chars().next() {
-        let word: &str = text[e..].split(|c: char| !is_word_char(c)).next().unwrap_or("");
+    // The next word, past any emphasis that opens before it ("Obviously, *it* works").
+    let marks = text[e..].len() - text[e..].trim_start_matches(EMPHASIS).len();
+    if cap
+        && marks <= 3
+        && let Some(c) = text[e + marks..].chars().next()
+    {
+        let word: &str = text[e + marks..].split(|c: char| !is_word_char(c)).next().unwrap_or("");
         if c.is_lowercase() && !word.chars().skip(1).any(char::is_uppercase) {
+            replacement.push_str(&text[e..e + marks]);
             replacement.extend(c.to_uppercase());
-            e += c.len_utf8();
+            e += marks + c.len_utf8();
         }
     }
     Edit {
         span: Span::new(s, e),
         replacement,
+    }
+}
+
+/// Markdown's emphasis and strike-through marks.
+const EMPHASIS: [char; 3] = ['*', '_', '~'];
+
+/// HTML elements of inline emphasis, whose tags go with a deletion of all they hold.
+const INLINE_TAGS: [&str; 7] = ["b", "i", "em", "strong", "u", "mark", "s"];
+
+/// `start..end` grown over the emphasis that holds exactly it, layer by layer: the same run of
+/// Markdown marks (up to three) on both sides (`**x**`, `_x_`, `~~x~~`), or an inline HTML
+/// element's tags without attributes (`<b>x</b>`).
+fn wrapped(text: &str, mut start: usize, mut end: usize) -> (usize, usize) {
+    loop {
+        let before = &text[..start];
+        let after = &text[end..];
+        let run = before.len() - before.trim_end_matches(EMPHASIS).len();
+        let marks = &before[before.len() - run..];
+        if (1..=3).contains(&run) && marks.chars().all(|c| marks.starts_with(c)) && after.starts_with(marks) {
+            let next = after[run..].chars().next();
+            if next.is_none_or(|c| !EMPHASIS.contains(&c)) {
+                start -= run;
+                end += run;
+                continue;
+            }
+        }
+        let tag = INLINE_TAGS.iter().find(|t| {
+            before.len() > t.len() + 2
+                && before.ends_with('>')
+                && before[..before.len() - 1].ends_with(*t)
+                && before[..before.len() - 1 - t.len()].ends_with('<')
+                && after.starts_with("</")
+                && after[2..].starts_with(*t)
+                && after[2 + t.len()..].starts_with('>')
+        });
+        match tag {
+            Some(t) => {
+                start -= t.len() + 2;
+                end += t.len() + 3;
+            }
+            None => return (start, end),
+        }
     }
 }
 
@@ -236,7 +288,12 @@ fn ends_clause(text: &str, at: usize) -> bool {
 /// Does a sentence start at `at`? True at the start of the text, of a line (a list item, a
 /// heading) and after `.`, `!`, `?` or `:`, looking past spaces, opening brackets and quotes.
 pub fn at_sentence_start(text: &str, at: usize) -> bool {
-    let before = text[..at].trim_end_matches([' ', '\t', '(', '[', '"', '\'', '“', '‘', '*', '_', '\u{feff}']);
+    let opening = [' ', '\t', '(', '[', '"', '\'', '“', '‘', '*', '_', '\u{feff}'];
+    let mut before = text[..at].trim_end_matches(opening);
+    // Past HTML tags too (`<p><b>Simply`).
+    while let Some(tag) = trailing_tag(before) {
+        before = before[..before.len() - tag].trim_end_matches(opening);
+    }
     match before.chars().next_back() {
         None => true,
         Some('.' | '!' | '?' | ':' | '\n' | '\r') => true,
@@ -248,6 +305,14 @@ pub fn at_sentence_start(text: &str, at: usize) -> bool {
         }
         Some(_) => false,
     }
+}
+
+/// The length of the HTML tag (`<p>`, `</b>`, `<a href="x">`) that `s` ends with, if it does.
+fn trailing_tag(s: &str) -> Option<usize> {
+    let open = s.strip_suffix('>')?.rfind(['<', '>'])?;
+    let tag = &s[open..];
+    let name = tag[1..].strip_prefix('/').unwrap_or(&tag[1..]);
+    (tag.starts_with('<') && name.starts_with(|c: char| c.is_ascii_alphabetic())).then_some(tag.len())
 }
 
 fn starts_upper(s: &str) -> bool {
@@ -385,6 +450,30 @@ mod tests {
         // The writer's lowercase style is kept; a word with capitals inside is left alone.
         assert_eq!(del("simply click", "simply"), "click");
         assert_eq!(del("Simply iPhone users", "Simply"), "iPhone users");
+    }
+
+    /// Emphasis or an inline HTML element that holds exactly the deleted text goes with it, and
+    /// the next word takes the capital past the marks that open it.
+    #[test]
+    fn deletion_takes_the_emphasis_around_it() {
+        assert_eq!(del("**Simply** click Save.", "Simply"), "Click Save.");
+        assert_eq!(del("Done. _Just_ restart it.", "Just"), "Done. Restart it.");
+        assert_eq!(del("Please ~~simply~~ click.", "simply"), "Please click.");
+        assert_eq!(del("Obviously, *it* works.", "Obviously,"), "*It* works.");
+        assert_eq!(
+            del("<p><b>Simply</b> open Outlook.</p>", "Simply"),
+            "<p>Open Outlook.</p>"
+        );
+        assert_eq!(
+            del("Please <em><b>simply</b></em> open it.", "simply"),
+            "Please open it."
+        );
+        // Emphasis that holds more than the deleted text stays.
+        assert_eq!(del("**Simply click** Save.", "Simply"), "**Click** Save.");
+        assert_eq!(del("Please **simply click** Save.", "simply"), "Please **click** Save.");
+        // Unequal marks are not a pair.
+        assert_eq!(del("a *simply_ b", "simply"), "a *_ b");
+        assert_eq!(del("<b>simply</i> b", "simply"), "<b></i> b");
     }
 
     #[test]
