@@ -147,16 +147,26 @@ pub fn message_with_help(d: &Diagnostic) -> String {
     }
 }
 
-/// The edits of a finding's fix: its own edits, or the replacement of the finding's span.
-pub fn fix_edits(d: &Diagnostic) -> Vec<Edit> {
-    match &d.fix {
+/// The edits of a finding's fix in `text` (its own edits, or the replacement of the finding's
+/// span), each made to read right in its context as `--fix` applies it
+/// ([`crate::fix::edits::normalize`]: no double space, the capital kept at a sentence start), so
+/// that a tool applying a published fix gets what `--fix` and `--diff` give.
+pub fn fix_edits(text: &str, d: &Diagnostic) -> Vec<Edit> {
+    let edits = match &d.fix {
         None => vec![],
         Some(f) if f.edits.is_empty() => vec![Edit {
             span: d.span,
             replacement: f.replacement.clone(),
         }],
         Some(f) => f.edits.clone(),
-    }
+    };
+    edits
+        .into_iter()
+        .map(|e| match text.get(e.span.start..e.span.end) {
+            Some(_) => crate::fix::edits::normalize(text, &e),
+            None => e,
+        })
+        .collect()
 }
 
 /// Run an emitter over files as the CLI does, for tests.

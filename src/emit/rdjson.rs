@@ -113,7 +113,7 @@ pub fn diagnostics(c: &Checked) -> Vec<Diagnostic<'_>> {
             severity: severity(d.severity),
             source: SOURCE,
             code: Code { value: &d.rule },
-            suggestions: fix_edits(d)
+            suggestions: fix_edits(&c.text, d)
                 .into_iter()
                 .map(|e| Suggestion {
                     range: range(e.span.start, e.span.end),
@@ -186,8 +186,10 @@ mod tests {
         );
         assert_eq!(d[0].location.range.end.column, 18);
         assert!(d[0].suggestions.is_empty());
+        // As `--fix` applies it: an insertion after "DNS".
         let s = &d[1].suggestions[0];
-        assert_eq!(s.text, "DNS (the internet's address book)");
-        assert_eq!(s.range.end.column - s.range.start.column, 3);
+        assert_eq!(s.text, " (the internet's address book)");
+        assert_eq!(s.range.start, s.range.end);
+        assert_eq!(s.range.start.column, d[1].location.range.end.column);
     }
 }

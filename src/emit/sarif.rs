@@ -321,7 +321,7 @@ pub fn results<'a>(c: &'a Checked, index: &HashMap<String, usize>) -> Vec<SarifR
                 .fix
                 .as_ref()
                 .map(|f| {
-                    let replacements = fix_edits(d)
+                    let replacements = fix_edits(&c.text, d)
                         .into_iter()
                         .map(|e| Replacement {
                             deleted_region: Region {
@@ -466,10 +466,12 @@ mod tests {
         assert_eq!(region.end_column, Some(17));
         assert_eq!(region.byte_offset, files[0].text.find("user error").unwrap());
         assert!(r[0].fixes.is_empty());
+        // As `--fix` applies it: an insertion after "DNS".
         let rep = &r[1].fixes[0].artifact_changes[0].replacements[0];
-        assert_eq!(rep.deleted_region.byte_length, 3);
+        assert_eq!(rep.deleted_region.byte_length, 0);
+        assert_eq!(rep.deleted_region.byte_offset, files[0].text.find("DNS").unwrap() + 3);
         assert_eq!(rep.deleted_region.start_line, None);
-        assert_eq!(rep.inserted_content.text, "DNS (the internet's address book)");
+        assert_eq!(rep.inserted_content.text, " (the internet's address book)");
         let c = results(&files[2], &emitter.index);
         assert_eq!(c[0].locations[0].physical_location.artifact_location.uri, "c%20d.txt");
     }
