@@ -189,7 +189,8 @@ mod tests {
         // As `--fix` applies it: an insertion after "DNS".
         let s = &d[1].suggestions[0];
         assert_eq!(s.text, " (the internet's address book)");
-        assert_eq!(s.range.start, s.range.end);
-        assert_eq!(s.range.start.column, d[1].location.range.end.column);
+        let (start, end) = (&s.range.start, &s.range.end);
+        assert_eq!((start.line, start.column), (end.line, end.column));
+        assert_eq!(start.column, d[1].location.range.end.column);
     }
 }
