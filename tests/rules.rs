@@ -150,6 +150,11 @@ fn next_step_positives() {
         "The database was restored at 10:00 UTC after the upgrade.",
         "We lost some revenue, but we'll all live.",
         "If you log out and back in, the dates are still there.",
+        // Questions and "can" that arrange nothing.
+        "Was the swap on Thursday convenient for you?",
+        "When did the error first appear?",
+        "We could not replace the docking station in time.",
+        "I can see that the docking station was replaced.",
     ];
     for text in cases {
         assert!(fires(text, Reply, EndUser, NEXT), "should fire: {text:?}");
@@ -175,6 +180,12 @@ fn next_step_negatives() {
         "If you want the folders writable, create them beforehand.",
         "Once the update finishes, restart your laptop.",
         "We will send the replacement laptop on Monday.",
+        // A question that asks the reader to pick or confirm an arrangement, an offer to act.
+        "The replacement has arrived. Would 10 AM on Thursday suit you for the swap?",
+        "The replacement has arrived. When are you free this week?",
+        "The replacement has arrived. Are you available on Thursday afternoon?",
+        "The replacement has arrived. I can come by on Thursday at 10 AM to swap it.",
+        "We could swap it tomorrow morning if that helps.",
     ];
     for text in cases {
         assert!(!fires(text, Reply, EndUser, NEXT), "should not fire: {text:?}");
@@ -192,6 +203,8 @@ fn impact_positives() {
         "The queue filled up and the job runner restarted.",
         "As many of you noticed, we had an incident.",
         "The file system scan completed and the system was updated so no new errors occur.",
+        "Nobody could have predicted the storage fault.",
+        "The outage is over and the root cause is known.",
     ];
     for text in cases {
         assert!(fires(text, Incident, EndUser, IMPACT), "should fire: {text:?}");
@@ -215,6 +228,10 @@ fn impact_negatives() {
         "An outage at the provider left many servers becoming unavailable for hours.",
         "The chat bot experienced some instability after the surge.",
         "Customer impact : nobody could check out for 20 minutes, and the queue grew for hours afterwards.",
+        "Nobody in the Leeds office can send email right now.",
+        "No one on the third floor is able to print.",
+        "There is an outage affecting email in the Leeds office.",
+        "A disruption is currently affecting the booking site.",
     ];
     for text in cases {
         assert!(!fires(text, Incident, EndUser, IMPACT), "should not fire: {text:?}");

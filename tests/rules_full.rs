@@ -500,6 +500,9 @@ fn impact_not_first() {
             "We rolled out version 4.2 of the mail gateway.\n\nThe new version had a bug.\n\nSome messages were delayed by up to two hours.",
             "Root cause: a full disk on the log server.\n\nImpact: users could not sign in between 09:00 and 09:30.",
             "A core switch dropped its configuration after a firmware bug.\n\nStaff in building B could not print.",
+            // A title line is not the first paragraph, and a labelled fragment is not a title.
+            "Booking system outage\n\nAt 09:10 the primary database switched to the secondary node after a storage fault.\n\nDuring the switch, staff could not open the booking system.",
+            "Root cause: a full disk\n\nImpact: users could not sign in between 09:00 and 09:30.",
         ],
     );
     quiet_all(
@@ -510,6 +513,8 @@ fn impact_not_first() {
             "Staff could not open the booking system from 09:10 to 09:55 UTC.\n\nThe cause was a storage fault.",
             "Hi all,\n\nCustomers could not check out for 40 minutes.\n\nA certificate had expired.",
             "Update\n\nSome messages are delayed by up to two hours. We are working on it.",
+            "Incident update\n\nStaff in the Leeds office cannot send email. We are investigating a fault on the mail relay.",
+            "Email outage:\n\nStaff in the Leeds office cannot send email. The mail relay has a fault.",
             "Impact: users could not sign in between 09:00 and 09:30.\n\nRoot cause: a full disk.",
             "The switch in building B lost power.",
             "A certificate expired. We renewed it.",
