@@ -254,3 +254,32 @@ fn phrase_index_size_report() {
     eprintln!("phrases in the shared phrase index: {n}");
     assert!(n > 1000, "the glossary alone has more than 1000 forms");
 }
+
+#[test]
+fn plain_text_notices_are_detected_as_what_they_are() {
+    use ticketlint::document::{Document, InputFormat};
+    let detect = |text: &str| engine().detect_kind(&Document::parse(text, InputFormat::Text));
+    // A notice greeting a group, promising another update: an incident, not a reply.
+    assert_eq!(
+        detect(
+            "Hi all,\n\nWe are aware that some staff cannot connect to the VPN.\n\nWe will send another update at 12:00.\n"
+        ),
+        Incident
+    );
+    // A change notice laid out as fields.
+    assert_eq!(
+        detect(
+            "What is changing: we are replacing the mail relay.\nWhen: Saturday 08:00 to 10:00 UTC.\nImpact: staff cannot send email.\nRollback plan: we switch back to the old relay.\n"
+        ),
+        Change
+    );
+    // A reply to one person stays a reply; a how-to mentioning "all users" is no incident.
+    assert_eq!(
+        detect("Hi Sam,\n\nThanks for your ticket. I have reset your password.\n\nLet me know if it works.\n"),
+        Reply
+    );
+    assert_ne!(
+        detect("To give all users access, open the admin page and choose Share.\n"),
+        Incident
+    );
+}

@@ -500,9 +500,10 @@ fn impact_not_first() {
             "We rolled out version 4.2 of the mail gateway.\n\nThe new version had a bug.\n\nSome messages were delayed by up to two hours.",
             "Root cause: a full disk on the log server.\n\nImpact: users could not sign in between 09:00 and 09:30.",
             "A core switch dropped its configuration after a firmware bug.\n\nStaff in building B could not print.",
-            // A title line is not the first paragraph, and a labelled fragment is not a title.
+            // A title line is not the first paragraph; a longer line, or a sentence, is.
             "Booking system outage\n\nAt 09:10 the primary database switched to the secondary node after a storage fault.\n\nDuring the switch, staff could not open the booking system.",
-            "Root cause: a full disk\n\nImpact: users could not sign in between 09:00 and 09:30.",
+            "Root cause: a full disk on the log server\n\nImpact: users could not sign in between 09:00 and 09:30.",
+            "Status: resolved\n\nThe disk filled up.\n\nImpact: users could not sign in between 09:00 and 09:30.",
         ],
     );
     quiet_all(
@@ -515,6 +516,8 @@ fn impact_not_first() {
             "Update\n\nSome messages are delayed by up to two hours. We are working on it.",
             "Incident update\n\nStaff in the Leeds office cannot send email. We are investigating a fault on the mail relay.",
             "Email outage:\n\nStaff in the Leeds office cannot send email. The mail relay has a fault.",
+            "Planned maintenance: mail relay replacement\n\nWhat is changing: we are replacing the mail relay.\nWhen: Saturday 08:00 to 10:00 UTC.\nImpact: staff cannot send email during the window.",
+            "Status: investigating\nSeverity: high\n\nStaff cannot sign in to email. A certificate expired.",
             "Impact: users could not sign in between 09:00 and 09:30.\n\nRoot cause: a full disk.",
             "The switch in building B lost power.",
             "A certificate expired. We renewed it.",
