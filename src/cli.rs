@@ -167,9 +167,9 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
             for r in engine.rules() {
                 let kinds: Vec<&str> = r.kinds.iter().map(|k| k.as_str()).collect();
                 out.push_str(&format!(
-                    "{:<20} {:<8} {:<34} {}\n",
+                    "{:<20} {:<12} {:<34} {}\n",
                     r.id,
-                    r.severity.as_str(),
+                    r.severities(),
                     kinds.join(","),
                     r.summary
                 ));
@@ -198,8 +198,14 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
             } else {
                 format!(" Every kind for: {}.", any_kind.join(", "))
             };
+            let also: Vec<&str> = r.also.iter().map(|s| s.as_str()).collect();
+            let also = if also.is_empty() {
+                String::new()
+            } else {
+                format!(" (some findings: {})", also.join(", "))
+            };
             let mut out = format!(
-                "{}\n\n{}\n\nDefault severity: {}. Kinds: {}. Audiences: {}.{any_kind}\n\nWhat it checks\n  {}\n\nWhy it matters\n  {}\n\nExample\n  {}\n\nBetter\n  {}\n",
+                "{}\n\n{}\n\nDefault severity: {}{also}. Kinds: {}. Audiences: {}.{any_kind}\n\nWhat it checks\n  {}\n\nWhy it matters\n  {}\n\nExample\n  {}\n\nBetter\n  {}\n",
                 r.id,
                 r.summary,
                 r.severity,

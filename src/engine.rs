@@ -497,9 +497,23 @@ impl Engine {
                 shape.force().map_err(|m| rule_err(m, None))?;
             }
             let forced = settings.severity.get(&def.id).copied();
+            let severity = forced.unwrap_or(def.severity);
+            let mut also: Vec<Severity> = if forced.is_some() {
+                Vec::new()
+            } else {
+                def.pattern
+                    .iter()
+                    .filter_map(|p| p.severity)
+                    .chain(def.terms.iter().filter_map(|t| t.severity))
+                    .filter(|&s| s != severity)
+                    .collect()
+            };
+            also.sort();
+            also.dedup();
             rules.push(CompiledRule {
                 meta: RuleMeta {
-                    severity: forced.unwrap_or(def.severity),
+                    severity,
+                    also,
                     kinds: def.kinds.clone().unwrap_or_else(|| Kind::ALL.to_vec()),
                     audiences: def.audiences.clone().unwrap_or_else(|| Audience::ALL.to_vec()),
                     any_kind_for: def.any_kind_for.clone(),

@@ -50,6 +50,10 @@ pub fn collect_sized(paths: &[PathBuf], threads: usize) -> (Vec<(PathBuf, u64)>,
     } else {
         paths.iter().map(std::fs::metadata).collect()
     };
+    // A file named twice, or named and found in a directory also named, is checked once: by
+    // device and inode on Unix (from the metadata at hand, no extra system call), by path
+    // elsewhere. (ruff and typos check such a file once too; fix mode did already.)
+    let mut seen: foldhash::HashSet<FileId> = Default::default();
     for (p, meta) in paths.iter().zip(metadata) {
         match meta {
             Ok(m) if m.is_dir() => {
@@ -63,8 +67,11 @@ pub fn collect_sized(paths: &[PathBuf], threads: usize) -> (Vec<(PathBuf, u64)>,
                                     .and_then(|x| x.to_str())
                                     .is_some_and(|x| EXTENSIONS.iter().any(|ext| ext.eq_ignore_ascii_case(x)))
                             {
-                                let len = e.metadata().map_or(0, |m| m.len());
-                                found.push((e.into_path(), len));
+                                let meta = e.metadata().ok();
+                                let len = meta.as_ref().map_or(0, |m| m.len());
+                                if seen.insert(FileId::of(e.path(), meta.as_ref())) {
+                                    found.push((e.into_path(), len));
+                                }
                             }
                         }
                         Err(err) => errors.push(Error::Io {
@@ -76,7 +83,11 @@ pub fn collect_sized(paths: &[PathBuf], threads: usize) -> (Vec<(PathBuf, u64)>,
                 found.sort();
                 files.extend(found);
             }
-            Ok(m) if m.is_file() => files.push((p.clone(), m.len())),
+            Ok(m) if m.is_file() => {
+                if seen.insert(FileId::of(p, Some(&m))) {
+                    files.push((p.clone(), m.len()));
+                }
+            }
             Ok(m) => errors.push(Error::Io {
                 path: p.clone(),
                 source: std::io::Error::other(format!(
@@ -91,6 +102,28 @@ pub fn collect_sized(paths: &[PathBuf], threads: usize) -> (Vec<(PathBuf, u64)>,
         }
     }
     (files, errors)
+}
+
+/// What makes two listed paths one file: device and inode on Unix, the path elsewhere (or
+/// without metadata).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum FileId {
+    #[cfg(unix)]
+    Inode(u64, u64),
+    Path(PathBuf),
+}
+
+impl FileId {
+    fn of(path: &std::path::Path, meta: Option<&std::fs::Metadata>) -> FileId {
+        #[cfg(unix)]
+        if let Some(m) = meta {
+            use std::os::unix::fs::MetadataExt;
+            return FileId::Inode(m.dev(), m.ino());
+        }
+        #[cfg(not(unix))]
+        let _ = meta;
+        FileId::Path(path.to_path_buf())
+    }
 }
 
 /// What the command line fixes for every file.
@@ -533,6 +566,25 @@ mod tests {
         // The directory's file in the directory's place (two missing paths came before it).
         assert!(one[98].0.ends_with("sub/a.md") && one[98].1 == 5, "{:?}", one[98]);
         assert_eq!(one[97].1, 97 % 13);
+    }
+
+    /// A file named twice, under two spellings, or named and inside a directory also named, is
+    /// listed once, where it first appears; distinct files with equal contents stay apart.
+    #[test]
+    fn a_file_named_twice_is_listed_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join("sub");
+        std::fs::create_dir(&sub).unwrap();
+        let (a, b) = (sub.join("a.txt"), sub.join("b.txt"));
+        std::fs::write(&a, "same").unwrap();
+        std::fs::write(&b, "same").unwrap();
+        let other_spelling = sub.join("..").join("sub").join("a.txt");
+        let (files, errors) = super::collect(&[a.clone(), other_spelling, sub.clone(), a.clone(), b.clone()]);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(files, vec![a.clone(), b.clone()]);
+        // The directory first: its files in its place, the named ones not again.
+        let (files, _) = super::collect(&[sub.clone(), b.clone()]);
+        assert_eq!(files, vec![a, b]);
     }
 
     use super::*;

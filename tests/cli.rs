@@ -356,7 +356,29 @@ fn rules_lists_every_rule() {
         .stdout(predicate::str::contains("unexplained-jargon"))
         .stdout(predicate::str::contains("blame-language"))
         .stdout(predicate::str::contains("missing-next-step"))
-        .stdout(predicate::str::contains("missing-impact"));
+        .stdout(predicate::str::contains("missing-impact"))
+        // A rule whose findings take two severities lists both, the default first.
+        .stdout(predicate::str::is_match(r"(?m)^condescending-tone +warning/info ").unwrap())
+        .stdout(predicate::str::is_match(r"(?m)^blame-language +warning +reply").unwrap());
+}
+
+#[test]
+fn a_configured_severity_applies_to_every_finding_of_the_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join(".ticketlint.toml"),
+        "[severity]\ncondescending-tone = \"error\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("a.txt"),
+        "Hi Sam,\n\nJust click Save. Let me know if it works.\n",
+    )
+    .unwrap();
+    tl().current_dir(dir.path())
+        .args(["check", "--kind", "reply", "--format", "unix", "a.txt"])
+        .assert()
+        .stdout(predicate::str::is_match(r"(?m)^a\.txt:3:1: error: .*\[condescending-tone\]$").unwrap());
 }
 
 #[test]

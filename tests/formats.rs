@@ -522,7 +522,8 @@ fn rules_json_lists_every_rule() {
     }
     for r in list {
         let keys: Vec<&String> = r.as_object().unwrap().keys().collect();
-        assert_eq!(keys.len(), 7, "{r}");
+        assert_eq!(keys.len(), 8, "{r}");
+        assert!(r["also"].is_array(), "{r}");
         assert!(r["any_kind_for"].is_array(), "{r}");
         assert!(["error", "warning", "info"].contains(&r["severity"].as_str().unwrap()));
         assert!(
@@ -535,6 +536,13 @@ fn rules_json_lists_every_rule() {
     let impact = list.iter().find(|r| r["id"] == "missing-impact").unwrap();
     assert_eq!(impact["kinds"], serde_json::json!(["incident", "change"]));
     assert_eq!(impact["shape"], "require");
+    assert_eq!(impact["also"], serde_json::json!([]));
+    // condescending-tone's "just"/"simply" findings are info, the rest warnings.
+    let tone = list.iter().find(|r| r["id"] == "condescending-tone").unwrap();
+    assert_eq!(
+        (&tone["severity"], &tone["also"]),
+        (&"warning".into(), &serde_json::json!(["info"]))
+    );
 }
 
 #[test]

@@ -18,6 +18,8 @@ pub enum InfoFormat {
 pub struct RuleEntry<'a> {
     pub id: &'a str,
     pub severity: &'static str,
+    /// Other severities some findings take (entries with their own; often empty).
+    pub also: Vec<&'static str>,
     pub kinds: Vec<&'static str>,
     pub audiences: Vec<&'static str>,
     /// Audiences for whom the rule runs on every kind, beyond `kinds` (often empty).
@@ -32,6 +34,8 @@ pub struct RuleExplain<'a> {
     pub id: &'a str,
     pub summary: &'a str,
     pub severity: &'static str,
+    /// Other severities some findings take (entries with their own; often empty).
+    pub also: Vec<&'static str>,
     pub kinds: Vec<&'static str>,
     pub audiences: Vec<&'static str>,
     /// Audiences for whom the rule runs on every kind, beyond `kinds` (often empty).
@@ -48,6 +52,7 @@ pub fn entry(r: &RuleMeta) -> RuleEntry<'_> {
     RuleEntry {
         id: &r.id,
         severity: r.severity.as_str(),
+        also: r.also.iter().map(|s| s.as_str()).collect(),
         kinds: r.kinds.iter().map(|k| k.as_str()).collect(),
         audiences: r.audiences.iter().map(|a| a.as_str()).collect(),
         any_kind_for: r.any_kind_for.iter().map(|a| a.as_str()).collect(),
@@ -62,6 +67,7 @@ pub fn explain(r: &RuleMeta) -> RuleExplain<'_> {
         id: &r.id,
         summary: &r.summary,
         severity: r.severity.as_str(),
+        also: r.also.iter().map(|s| s.as_str()).collect(),
         kinds: r.kinds.iter().map(|k| k.as_str()).collect(),
         audiences: r.audiences.iter().map(|a| a.as_str()).collect(),
         any_kind_for: r.any_kind_for.iter().map(|a| a.as_str()).collect(),

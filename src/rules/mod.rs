@@ -353,6 +353,9 @@ pub struct RuleMeta {
     pub id: String,
     pub shape: Shape,
     pub severity: Severity,
+    /// Other severities some of its findings take: entries (patterns, terms) with a severity of
+    /// their own, unless the config sets the rule's. Sorted, without `severity`.
+    pub also: Vec<Severity>,
     pub kinds: Vec<Kind>,
     pub audiences: Vec<Audience>,
     /// Audiences for whom the rule applies to every kind (see [`RuleDef::any_kind_for`]).
@@ -364,6 +367,16 @@ pub struct RuleMeta {
 }
 
 impl RuleMeta {
+    /// The severity as `rules` lists it: "warning", or "warning/info" when some findings take
+    /// another ([`RuleMeta::also`]).
+    pub fn severities(&self) -> String {
+        std::iter::once(self.severity)
+            .chain(self.also.iter().copied())
+            .map(Severity::as_str)
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
     /// Does the rule run on a document of this kind for this audience?
     pub fn applies(&self, kind: Kind, audience: Audience) -> bool {
         (self.kinds.contains(&kind) && self.audiences.contains(&audience)) || self.any_kind_for.contains(&audience)
