@@ -151,6 +151,71 @@ fn human_output_has_caret_help_and_summary() {
         .stdout(predicate::str::contains("\u{1b}[").not());
 }
 
+/// The source line and caret line that the human output (no colour, `--kind reply`, only
+/// `blame-language`) prints under its one finding in `draft`, read from standard input.
+fn human_caret_block(draft: &str) -> (String, String) {
+    let out = tl()
+        .args([
+            "check",
+            "--color",
+            "never",
+            "--kind",
+            "reply",
+            "--select",
+            "blame-language",
+            "-",
+        ])
+        .write_stdin(draft)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    let header = lines
+        .iter()
+        .position(|l| l.contains("warning[blame-language]"))
+        .unwrap_or_else(|| panic!("no blame-language finding in:\n{stdout}"));
+    (lines[header + 2].to_string(), lines[header + 3].to_string())
+}
+
+#[test]
+fn human_carets_follow_terminal_columns_of_wide_characters_and_a_bom() {
+    // Each emoji takes two terminal columns: "Hi 👋 🎉, that was " is 19 columns wide (17
+    // characters), so the carets start after 19 spaces and still cover the 10 of "user error".
+    let (source, carets) = human_caret_block("Hi 👋 🎉, that was user error.\n");
+    assert_eq!(source, "1 | Hi 👋 🎉, that was user error.");
+    assert_eq!(carets, format!("  | {}{}", " ".repeat(19), "^".repeat(10)));
+    assert_ne!(carets, format!("  | {}{}", " ".repeat(17), "^".repeat(10)));
+    // East Asian wide and fullwidth characters too: "你好，" is 6 columns.
+    let (_, carets) = human_caret_block("你好，that was user error.\n");
+    assert_eq!(carets, format!("  | {}{}", " ".repeat(15), "^".repeat(10)));
+    // A wide character inside the finding widens the underline.
+    let (_, carets) = human_caret_block("That was user error 🙄 again.\n");
+    assert_eq!(carets, format!("  | {}{}", " ".repeat(9), "^".repeat(10)));
+
+    // A BOM is not printed and takes no column: the line starts at column 1.
+    let (source, carets) = human_caret_block("\u{feff}That was user error.\n");
+    assert_eq!(source, "1 | That was user error.");
+    assert!(!source.contains('\u{feff}'));
+    assert_eq!(carets, format!("  | {}{}", " ".repeat(9), "^".repeat(10)));
+    // The header's column still counts the BOM as a character (the documented convention).
+    tl().args(["check", "--color", "never", "--kind", "reply", "-"])
+        .write_stdin("\u{feff}That was user error.\n")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("-:1:11: warning[blame-language]"))
+        .stdout(predicate::str::contains("-:1:2: info[missing-greeting]"))
+        .stdout(predicate::str::contains("\n  | ^\n"));
+
+    // Plain ASCII and tabs (four columns each) are as before.
+    let (source, carets) = human_caret_block("That was user error.\n");
+    assert_eq!(source, "1 | That was user error.");
+    assert_eq!(carets, format!("  | {}{}", " ".repeat(9), "^".repeat(10)));
+    let (source, carets) = human_caret_block("\tThat\twas user error.\n");
+    assert_eq!(source, "1 |     That    was user error.");
+    assert_eq!(carets, format!("  | {}{}", " ".repeat(16), "^".repeat(10)));
+}
+
 #[test]
 fn kind_and_audience_flags_apply() {
     let text = "The failover finished at noon.\n";

@@ -14,6 +14,7 @@ use crate::source::LineCursor;
 use crate::walk::Checked;
 use owo_colors::OwoColorize;
 use std::fmt::Write;
+use unicode_width::UnicodeWidthStr;
 
 pub struct Human {
     pub color: bool,
@@ -68,9 +69,33 @@ fn push_run(out: &mut String, run: &str, mut n: usize) {
     }
 }
 
-/// Display width: a tab is four columns, any other character one.
+/// Terminal display width of `s` as [`push_display`] prints it: a tab is four columns; the rest
+/// is measured by `unicode-width` (UAX #11 and the emoji sequences): East Asian wide and
+/// fullwidth characters and emoji take two columns, combining marks, the zero-width joiner,
+/// variation selectors and U+FEFF (a BOM) none, any other character one. ASCII text, the usual
+/// case, is counted by bytes without the table look-ups.
 fn width(s: &str) -> usize {
-    s.chars().count() + 3 * s.bytes().filter(|&b| b == b'\t').count()
+    let tabs = s.bytes().filter(|&b| b == b'\t').count();
+    if s.is_ascii() {
+        return s.len() + 3 * tabs;
+    }
+    s.split('\t').map(UnicodeWidthStr::width).sum::<usize>() + 4 * tabs
+}
+
+/// The byte range `start..end` of `original` (a line, or a long line's window, of the text) in
+/// `shown`, the same line as printed, where a secret's characters may be starred out. Starring keeps one
+/// character per character, so the two have the same length only if every starred character
+/// was one byte, and then the offsets agree; otherwise the range is found by counting
+/// characters.
+fn shown_range(original: &str, shown: &str, start: usize, end: usize) -> (usize, usize) {
+    if original.len() == shown.len() {
+        return (start, end);
+    }
+    let at = |offset: usize| {
+        let n = original[..offset].chars().count();
+        shown.char_indices().nth(n).map_or(shown.len(), |(i, _)| i)
+    };
+    (at(start), at(end))
 }
 
 /// Source lines longer than this many bytes are shown as a window around the finding.
@@ -122,12 +147,26 @@ impl Emitter for Human {
             let (line_start, window_text, lead, trail) = window(&c.text, full_start, full, d.span.start, d.span.end);
             // Sensitive text (a secret) is starred out of the printed line; columns stay put.
             let shown = c.display_slice(line_start, line_start + window_text.len());
-            let line: &str = &shown;
-            let pre = &c.text[line_start..d.span.start.max(line_start).min(line_start + line.len())];
-            let span_end = d.span.end.min(line_start + line.len()).max(d.span.start);
-            let under = &c.text[d.span.start.min(span_end)..span_end];
-            let pre_width = width(pre) + if lead { 1 } else { 0 };
-            let carets = width(under).max(1);
+            // The caret line is padded and underlined in terminal columns of the printed line
+            // (wide characters and emoji take two, a starred secret character one). A BOM at
+            // the start of the text is left out of the printed line and takes no column.
+            let bom = if line_start == 0 && shown.starts_with('\u{feff}') {
+                '\u{feff}'.len_utf8()
+            } else {
+                0
+            };
+            let win_end = line_start + window_text.len();
+            let from = d.span.start.clamp(line_start, win_end);
+            let to = d.span.end.clamp(from, win_end);
+            let (from, to) = shown_range(
+                window_text,
+                &shown,
+                (from - line_start).max(bom),
+                (to - line_start).max(bom),
+            );
+            let line: &str = &shown[bom..];
+            let pre_width = width(&shown[bom..from]) + if lead { 1 } else { 0 };
+            let carets = width(&shown[from..to]).max(1);
             // Written piece by piece into `out` (a finding used to cost a dozen short-lived
             // Strings); the bytes are the same.
             let line_no = start.line.to_string();
@@ -236,5 +275,47 @@ mod tests {
         assert_eq!(width(""), 0);
         assert_eq!(width("a\tb"), 6);
         assert_eq!(width("café\t“x”"), 11);
+    }
+
+    #[test]
+    fn width_counts_terminal_columns() {
+        // One column a character in ASCII and most scripts; a tab is four.
+        assert_eq!(width("user error"), 10);
+        assert_eq!(width("\tx\t"), 9);
+        assert_eq!(width("naïve"), 5);
+        // Emoji and East Asian wide/fullwidth characters are two columns.
+        assert_eq!(width("👋"), 2);
+        assert_eq!(width("Hi 👋 🎉, "), 10);
+        assert_eq!(width("你好，"), 6);
+        assert_eq!(width("한국어"), 6);
+        assert_eq!(width("ＡＢ"), 4);
+        assert_eq!(width("\t🎉\t"), 10);
+        // Zero width: a BOM, combining marks, ZWJ and variation selectors.
+        assert_eq!(width("\u{feff}"), 0);
+        assert_eq!(width("e\u{301}"), 1);
+        assert_eq!(width("a\u{200d}b"), 2);
+        assert_eq!(width("\u{fe0f}"), 0);
+        // An emoji ZWJ sequence is one two-column picture, not three.
+        assert_eq!(width("👨\u{200d}👩\u{200d}👧"), 2);
+        assert_ne!(width("👋"), "👋".chars().count());
+    }
+
+    #[test]
+    fn shown_range_maps_offsets_past_starred_characters() {
+        // Unchanged or starred one byte for one byte: the same offsets.
+        assert_eq!(shown_range("key abc: x", "key abc: x", 9, 10), (9, 10));
+        assert_eq!(shown_range("key abc: x", "key a**: x", 9, 10), (9, 10));
+        // A starred two-byte character shrinks the line: the range moves with it.
+        let original = "pw é€ñ then user error";
+        let shown = "pw *** then user error";
+        let start = original.find("user").unwrap();
+        let (a, b) = shown_range(original, shown, start, original.len());
+        assert_eq!(&shown[a..b], "user error");
+        assert_ne!(a, start);
+        // The end of the line maps to the end of the shown line.
+        assert_eq!(
+            shown_range(original, shown, original.len(), original.len()),
+            (shown.len(), shown.len())
+        );
     }
 }
