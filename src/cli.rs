@@ -160,14 +160,16 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
         Command::Rules { format } => {
             let engine = Engine::builtin()?;
             if format == InfoFormat::Json {
-                write_stdout(&emit::rule_info::rules_json(engine.rules()))?;
+                write_stdout(&emit::rule_info::rules_json(all_rules(&engine)))?;
                 return Ok(0);
             }
             let mut out = String::new();
-            for r in engine.rules() {
+            // The id column as wide as the longest id.
+            let width = all_rules(&engine).map(|r| r.id.len()).max().unwrap_or(0);
+            for r in all_rules(&engine) {
                 let kinds: Vec<&str> = r.kinds.iter().map(|k| k.as_str()).collect();
                 out.push_str(&format!(
-                    "{:<20} {:<12} {:<34} {}\n",
+                    "{:<width$} {:<12} {:<34} {}\n",
                     r.id,
                     r.severities(),
                     kinds.join(","),
@@ -179,12 +181,16 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
         }
         Command::Explain { rule, format } => {
             let engine = Engine::builtin()?;
-            let Some(r) = engine.rule(&rule) else {
-                let ids: Vec<&str> = engine.rules().map(|r| r.id.as_str()).collect();
-                return Err(Error::Usage(format!(
-                    "unknown rule `{rule}`; rules are: {}",
-                    ids.join(", ")
-                )));
+            let Some(r) = all_rules(&engine).find(|r| r.id == rule) else {
+                let ids: Vec<&str> = engine.known_ids().collect();
+                let help = match crate::document::directives::closest(&rule, ids.iter().copied()) {
+                    Some(c) => format!("did you mean `{c}`? rules are: {}", ids.join(", ")),
+                    None => format!("rules are: {}", ids.join(", ")),
+                };
+                return Err(Error::Argument {
+                    message: format!("unknown rule `{rule}`"),
+                    help: Some(help),
+                });
             };
             if format == InfoFormat::Json {
                 write_stdout(&emit::rule_info::explain_json(r))?;
@@ -240,6 +246,15 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
     }
 }
 
+/// The rules `rules` lists and `explain` explains: the packs' rules, then the directive rules
+/// (`unused-disable`, `unknown-rule-in-directive`).
+fn all_rules(engine: &Engine) -> impl Iterator<Item = &crate::rules::RuleMeta> {
+    engine
+        .rules()
+        .chain(std::iter::once(engine.unused_rule()))
+        .chain(engine.unknown_rule())
+}
+
 fn write_stdout(s: &str) -> Result<(), Error> {
     let mut out = std::io::stdout().lock();
     out.write_all(s.as_bytes())
@@ -288,7 +303,9 @@ impl Configs {
         };
         if self.select.is_some() {
             settings.select = self.select.clone();
+            settings.select_from_command_line = true;
         }
+        settings.command_line_ignore_from = Some(settings.ignore.len());
         settings.ignore.extend(self.ignore.iter().cloned());
         let engine = Engine::new(&settings)?;
         let loaded = Arc::new((settings, engine));

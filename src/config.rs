@@ -89,6 +89,10 @@ pub struct Settings {
     /// Extra packs: (path, contents).
     pub packs: Vec<(PathBuf, String)>,
     pub paths: Vec<(GlobMatcher, Option<Kind>, Option<Audience>)>,
+    /// `select` was given by `--select`: errors about its ids name the option, not this file.
+    pub select_from_command_line: bool,
+    /// `ignore[n..]` were given by `--ignore` (the rest come from this file).
+    pub command_line_ignore_from: Option<usize>,
 }
 
 impl Settings {

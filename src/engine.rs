@@ -10,7 +10,7 @@
 
 use crate::config::Settings;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity, Span, fill};
-use crate::document::{Document, InputFormat};
+use crate::document::{Document, InputFormat, directives};
 use crate::error::Error;
 use crate::profile::{Audience, Kind};
 use crate::rules::glossary::{self, gloss_suggestion};
@@ -111,6 +111,27 @@ pub struct Engine {
     detector: Detector,
     /// Rule id -> index in `rules`: the order of findings at the same span.
     rule_order: HashMap<String, usize>,
+    /// Every rule id the packs define, enabled or not (not the directive rules).
+    known_ids: Vec<String>,
+    /// When `unused-disable` is reported.
+    unused: UnusedDisables,
+    /// `unused-disable`'s metadata (its severity from the config).
+    unused_rule: RuleMeta,
+    /// `unknown-rule-in-directive`'s metadata, when it is enabled.
+    unknown_rule: Option<RuleMeta>,
+    /// `unknown-rule-in-directive` is in `ignore` (not merely left out of `select`).
+    unknown_ignored: bool,
+}
+
+/// When `unused-disable` findings are reported (see [`Engine::reports_unused`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnusedDisables {
+    /// In `ignore`: never, even with `--report-unused-disables`.
+    Off,
+    /// Named in `select`: always.
+    On,
+    /// Only with `--report-unused-disables` (the default).
+    WithFlag,
 }
 
 /// A raw hit before guards.
@@ -338,20 +359,45 @@ impl Engine {
             };
             def.terms.extend(extra.iter().cloned());
         }
-        let known: HashSet<&str> = defs.iter().map(|d| d.id.as_str()).collect();
+        let known: HashSet<&str> = defs
+            .iter()
+            .map(|d| d.id.as_str())
+            .chain(directives::DIRECTIVE_RULES)
+            .collect();
+        let unknown_help = |id: &str| directives::unknown_help(id, known.iter().copied());
+        // Ids from `--select` / `--ignore` are the command line's: an error says so (those of
+        // the config file point into it).
+        let cli_ignore = settings.command_line_ignore_from.unwrap_or(settings.ignore.len());
+        let from_cli = settings
+            .select
+            .iter()
+            .flatten()
+            .filter(|_| settings.select_from_command_line)
+            .map(|id| (id, "--select"))
+            .chain(settings.ignore[cli_ignore..].iter().map(|id| (id, "--ignore")));
+        for (id, flag) in from_cli {
+            if !known.contains(id.as_str()) {
+                return Err(Error::Argument {
+                    message: format!("unknown rule `{id}` given to `{flag}`"),
+                    help: Some(unknown_help(id)),
+                });
+            }
+        }
         for id in settings
             .select
             .iter()
             .flatten()
-            .chain(&settings.ignore)
+            .filter(|_| !settings.select_from_command_line)
+            .chain(&settings.ignore[..cli_ignore])
             .chain(settings.severity.keys())
         {
             if !known.contains(id.as_str()) {
                 return Err(settings
                     .error(format!("unknown rule `{id}`"))
-                    .with_help("run `ticketlint rules` to list rule ids"));
+                    .with_help(unknown_help(id)));
             }
         }
+        let known_ids: Vec<String> = defs.iter().map(|d| d.id.clone()).collect();
         let enabled = |id: &str| {
             settings.select.as_ref().is_none_or(|s| s.iter().any(|x| x == id))
                 && !settings.ignore.iter().any(|x| x == id)
@@ -585,7 +631,30 @@ impl Engine {
             .map_err(|e| Error::config("rules", format!("cannot build the keyword matcher: {e}")))?;
         let accepted = settings.accept.iter().map(|w| w.to_lowercase()).collect();
         let rule_order = rules.iter().enumerate().map(|(i, r)| (r.meta.id.clone(), i)).collect();
+        let directive_rule = |id: &str| {
+            directives::rule_meta(id, settings.severity.get(id).copied().unwrap_or(Severity::Warning))
+                .expect("a directive rule")
+        };
+        let unused = if settings.ignore.iter().any(|x| x == directives::UNUSED_RULE) {
+            UnusedDisables::Off
+        } else if settings
+            .select
+            .as_ref()
+            .is_some_and(|s| s.iter().any(|x| x == directives::UNUSED_RULE))
+        {
+            UnusedDisables::On
+        } else {
+            UnusedDisables::WithFlag
+        };
+        let unused_rule = directive_rule(directives::UNUSED_RULE);
+        let unknown_rule = enabled(directives::UNKNOWN_RULE).then(|| directive_rule(directives::UNKNOWN_RULE));
+        let unknown_ignored = settings.ignore.iter().any(|x| x == directives::UNKNOWN_RULE);
         Ok(Engine {
+            unknown_ignored,
+            known_ids,
+            unused,
+            unused_rule,
+            unknown_rule,
             rule_order,
             rules,
             glossary,
@@ -668,6 +737,56 @@ impl Engine {
 
     pub fn rule(&self, id: &str) -> Option<&RuleMeta> {
         self.rules().find(|r| r.id == id)
+    }
+
+    /// Is `id` a rule id: one the packs define (enabled or not), or a directive rule?
+    pub fn knows(&self, id: &str) -> bool {
+        directives::DIRECTIVE_RULES.contains(&id) || self.known_ids.iter().any(|k| k == id)
+    }
+
+    /// Every rule id, for suggesting the closest to a misspelt one: the packs' (enabled or
+    /// not), then the directive rules.
+    pub fn known_ids(&self) -> impl Iterator<Item = &str> {
+        self.known_ids
+            .iter()
+            .map(String::as_str)
+            .chain(directives::DIRECTIVE_RULES)
+    }
+
+    /// Does this run report `unused-disable` findings, given `--report-unused-disables`?
+    pub fn reports_unused(&self, flag: bool) -> bool {
+        match self.unused {
+            UnusedDisables::Off => false,
+            UnusedDisables::On => true,
+            UnusedDisables::WithFlag => flag,
+        }
+    }
+
+    /// `unused-disable`'s metadata (its severity as configured).
+    pub fn unused_rule(&self) -> &RuleMeta {
+        &self.unused_rule
+    }
+
+    /// `unknown-rule-in-directive`'s metadata, when the rule is enabled.
+    pub fn unknown_rule(&self) -> Option<&RuleMeta> {
+        self.unknown_rule.as_ref()
+    }
+
+    /// Are unknown ids in directives to be told about at all? Yes unless
+    /// `unknown-rule-in-directive` is ignored: when it is only left out of `select`, they are
+    /// told as notices on stderr instead of findings (as ruff warns about unknown `noqa` codes).
+    pub fn tells_unknown_ids(&self) -> bool {
+        !self.unknown_ignored
+    }
+
+    /// The directive rules this engine may report (for output formats that list the rules):
+    /// `unused-disable` unless ignored (whether it reports depends on the run's flag too),
+    /// `unknown-rule-in-directive` when enabled.
+    pub fn directive_rules(&self) -> impl Iterator<Item = &RuleMeta> {
+        (self.unused != UnusedDisables::Off)
+            .then_some(&self.unused_rule)
+            .into_iter()
+            .chain(self.unknown_rule.as_ref())
     }
 
     /// Number of glossary entries loaded.

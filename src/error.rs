@@ -20,6 +20,9 @@ pub enum Error {
     /// Bad command-line usage that clap cannot catch.
     #[error("{0}")]
     Usage(String),
+    /// A bad command-line option value, with help (e.g. an unknown rule id in `--select`).
+    #[error("{message}")]
+    Argument { message: String, help: Option<String> },
     /// A bug: a panic caught while checking one input (the run went on without it).
     #[error("internal error while checking {path}: {message}", path = path.display())]
     Internal { path: PathBuf, message: String },
@@ -114,6 +117,13 @@ impl fmt::Display for Rendered<'_> {
             }
             Error::Io { path, source } => writeln!(f, "error: {}: {}", path.display(), io_message(source)),
             Error::Usage(m) => writeln!(f, "error: {m}"),
+            Error::Argument { message, help } => {
+                writeln!(f, "error: {message}")?;
+                if let Some(h) = help {
+                    writeln!(f, "  = help: {h}")?;
+                }
+                Ok(())
+            }
             Error::Internal { path, message } => {
                 writeln!(f, "error: internal error while checking {}: {message}", path.display())?;
                 writeln!(f, "  = help: {BUG_HELP}")

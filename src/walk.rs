@@ -2,7 +2,7 @@
 //! Per-file failures become notices and the run goes on (exit code 2 at the end).
 
 use crate::config::Settings;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::{Document, InputFormat, directives, email};
 use crate::engine::{Engine, JUDGE_LIMIT, MAX_FINDINGS};
 use crate::error::Error;
@@ -272,9 +272,42 @@ pub fn check_bytes(
             directives::MAX_DIRECTIVES
         ));
     }
-    let (mut diagnostics, unused) = directives::apply(&doc.directives, text.len(), diagnostics);
+    // A directive naming a rule id that does not exist (a typo): a finding on the directive,
+    // which directives may suppress like any other.
+    let mut diagnostics = diagnostics;
+    // Left out of `select` (not ignored), a notice says so instead.
+    if engine.tells_unknown_ids() && !doc.directives.is_empty() {
+        let candidates: Vec<&str> = engine.known_ids().collect();
+        let severity = engine.unknown_rule().map_or(Severity::Warning, |r| r.severity);
+        let unknown = directives::unknown_ids(&doc.directives, &|id| engine.knows(id), &candidates, severity);
+        if engine.unknown_rule().is_some() {
+            if !unknown.is_empty() {
+                diagnostics.extend(unknown);
+                diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
+            }
+        } else {
+            for d in unknown {
+                let line = memchr::memchr_iter(b'\n', &text.as_bytes()[..d.span.start]).count() + 1;
+                let hint = d
+                    .suggestion
+                    .filter(|s| s.starts_with("did you mean"))
+                    .map_or(String::new(), |s| format!(" ({s})"));
+                notices.push(format!("{name}:{line}: {}{hint}", d.message));
+            }
+        }
+    }
+    let known = |id: &str| engine.knows(id);
+    let enabled = |id: &str| engine.rule(id).is_some();
+    let ids = directives::Ids {
+        known: &known,
+        enabled: &enabled,
+        unknown_as_unused: engine.unknown_rule().is_none(),
+    };
+    let (mut diagnostics, mut unused) = directives::apply_with(&doc.directives, text.len(), diagnostics, &ids);
+    let severity = engine.unused_rule().severity;
+    unused.iter_mut().for_each(|d| d.severity = severity);
     // After an early stop, a directive may look unused only because its findings were not reached.
-    if overrides.report_unused_disables && !unused.is_empty() && !stopped {
+    if engine.reports_unused(overrides.report_unused_disables) && !unused.is_empty() && !stopped {
         diagnostics.extend(unused);
         diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
     }

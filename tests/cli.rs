@@ -875,3 +875,138 @@ fn rule_id_lists_ignore_spaces_and_empty_items() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn unknown_rule_ids_on_the_command_line_name_the_option() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.txt"), "hello\n").unwrap();
+    tl().current_dir(dir.path())
+        .args(["check", "--no-config", "--select", "blame-languag", "a.txt"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "error: unknown rule `blame-languag` given to `--select`",
+        ))
+        .stderr(predicate::str::contains("did you mean `blame-language`?"))
+        .stderr(predicate::str::contains("<settings>").not());
+    // With a config file found, the error still names the option, not the file.
+    fs::write(dir.path().join(".ticketlint.toml"), "ignore = [\"shouting\"]\n").unwrap();
+    tl().current_dir(dir.path())
+        .args(["check", "--ignore", "nope", "a.txt"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "error: unknown rule `nope` given to `--ignore`",
+        ))
+        .stderr(predicate::str::contains(".ticketlint.toml").not())
+        .stderr(predicate::str::contains("did you mean").not());
+    // An unknown id in the file points into the file, not at an option, even with valid ones given.
+    fs::write(
+        dir.path().join(".ticketlint.toml"),
+        "select = [\"blame-language\"]\nignore = [\"shoutin\"]\n",
+    )
+    .unwrap();
+    tl().current_dir(dir.path())
+        .args(["check", "--ignore", "vague-time", "a.txt"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("error: unknown rule `shoutin`\n"))
+        .stderr(predicate::str::contains(".ticketlint.toml:2:12"))
+        .stderr(predicate::str::contains("did you mean `shouting`?"))
+        .stderr(predicate::str::contains("--ignore").not());
+    // Valid ids on both: the run goes ahead.
+    tl().current_dir(dir.path())
+        .args([
+            "check",
+            "--select",
+            "shouting,unused-disable",
+            "--ignore",
+            "vague-time",
+            "a.txt",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown rule `shoutin`"));
+    fs::write(dir.path().join(".ticketlint.toml"), "ignore = [\"shouting\"]\n").unwrap();
+    tl().current_dir(dir.path())
+        .args([
+            "check",
+            "--select",
+            "blame-language,unused-disable",
+            "--ignore",
+            "vague-time",
+            "a.txt",
+        ])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn directives_may_name_rules_of_a_pack() {
+    let dir = one_rule_pack(
+        "team-word",
+        "shape = \"terms\"\nseverity = \"warning\"\nsummary = \"s\"\nmessage = \"m\"\n[[rule.terms]]\nphrases = [\"synergy\"]\n",
+    );
+    let draft =
+        "ticketlint-disable-next-line team-word\nMore synergy.\nticketlint-disable-next-line team-wrd\nMore synergy.\n";
+    // The config selects only `team-word`: the typo is told on stderr, not as a finding.
+    tl().current_dir(dir.path())
+        .args(["check", "--config", "config.toml", "--format", "jsonl", "-"])
+        .write_stdin(draft)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("unknown-rule-in-directive").not())
+        .stderr(predicate::str::contains(
+            "warning: -:3: `ticketlint-disable-next-line` names unknown rule `team-wrd` (did you mean `team-word`?)",
+        ));
+    fs::write(
+        dir.path().join("config.toml"),
+        "extends = [\"pack.toml\"]\nselect = [\"team-word\", \"unknown-rule-in-directive\"]\n",
+    )
+    .unwrap();
+    let out = check_jsonl(dir.path(), draft);
+    let rules: Vec<String> = out
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["rule"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(rules, ["unknown-rule-in-directive", "team-word"], "{out}");
+    assert!(out.contains("did you mean `team-word`?"), "{out}");
+}
+
+#[test]
+fn ignoring_unknown_rule_in_directive_silences_the_notice_too() {
+    let draft = "ticketlint-disable-next-line shoutng\nThe printer works again. Reply if it jams.\n";
+    tl().args([
+        "check",
+        "--no-config",
+        "--select",
+        "shouting",
+        "--stdin-filename",
+        "a.txt",
+        "-",
+    ])
+    .write_stdin(draft)
+    .assert()
+    .code(0)
+    .stderr(predicate::str::contains(
+        "a.txt:1: `ticketlint-disable-next-line` names unknown rule `shoutng`",
+    ));
+    tl().args([
+        "check",
+        "--no-config",
+        "--ignore",
+        "unknown-rule-in-directive",
+        "--stdin-filename",
+        "a.txt",
+        "-",
+    ])
+    .write_stdin(draft)
+    .assert()
+    .code(0)
+    .stderr(predicate::str::contains("shoutng").not());
+}

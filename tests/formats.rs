@@ -527,7 +527,16 @@ fn rules_json_lists_every_rule() {
         assert!(r["any_kind_for"].is_array(), "{r}");
         assert!(["error", "warning", "info"].contains(&r["severity"].as_str().unwrap()));
         assert!(
-            ["terms", "glossary", "require", "metric", "sections", "pattern"].contains(&r["shape"].as_str().unwrap())
+            [
+                "terms",
+                "glossary",
+                "require",
+                "metric",
+                "sections",
+                "pattern",
+                "directive"
+            ]
+            .contains(&r["shape"].as_str().unwrap())
         );
         assert!(!r["kinds"].as_array().unwrap().is_empty());
         assert!(!r["audiences"].as_array().unwrap().is_empty());

@@ -20,6 +20,130 @@ use std::sync::OnceLock;
 /// The rule id of findings about directives that suppressed nothing.
 pub const UNUSED_RULE: &str = "unused-disable";
 
+/// The rule id of findings about directives naming a rule id that does not exist.
+pub const UNKNOWN_RULE: &str = "unknown-rule-in-directive";
+
+/// The rules about directives themselves: not in any pack, reported by [`apply`] and
+/// [`unknown_ids`], but named like any rule in `--select`, `--ignore`, `severity` and `explain`.
+pub const DIRECTIVE_RULES: [&str; 2] = [UNUSED_RULE, UNKNOWN_RULE];
+
+/// `ticketlint rules` / `explain` metadata of a directive rule, at `severity`.
+pub fn rule_meta(id: &str, severity: Severity) -> Option<crate::rules::RuleMeta> {
+    use crate::profile::{Audience, Kind};
+    use crate::rules::{Explain, RuleMeta, Shape};
+    let (summary, explain) = match id {
+        UNUSED_RULE => (
+            "An inline ticketlint-disable directive that suppressed no finding",
+            Explain {
+                what: "A `ticketlint-disable` or `ticketlint-disable-next-line` directive, or one of the rule ids it names, that suppressed no finding in this run. A rule that is not enabled in the run (left out of `select`, or in `ignore`) suppresses nothing, so the message says \"not enabled\" for it. Reported only with `--report-unused-disables`, or when `select` names `unused-disable`.".into(),
+                why: "A directive outlives the sentence it was written for: once the text is reworded it keeps switching the rule off for whatever is written there next, and readers of the source cannot tell which directives still matter.".into(),
+                bad: "`<!-- ticketlint-disable-next-line blame-language -->` left above \"The sync job failed at 09:10 and was restarted.\", which no longer blames anyone.".into(),
+                good: "\"The sync job failed at 09:10 and was restarted.\" with no directive above it.".into(),
+                fix: None,
+            },
+        ),
+        UNKNOWN_RULE => (
+            "An inline ticketlint directive that names a rule that does not exist",
+            Explain {
+                what: "A `ticketlint-disable`, `ticketlint-disable-next-line` or `ticketlint-enable` directive naming a rule id that no loaded rule has (usually a typo). The finding names the id and, when one is close, the rule probably meant.".into(),
+                why: "A directive with a misspelt id suppresses nothing, silently: the finding it was meant to silence is still reported, and a `ticketlint-enable` with a misspelt id leaves the region open to the end of the file.".into(),
+                bad: "`<!-- ticketlint-disable-next-line blame-languag -->` (a typo: `blame-language` is still reported on the next line).".into(),
+                good: "`<!-- ticketlint-disable-next-line blame-language -->`".into(),
+                fix: None,
+            },
+        ),
+        _ => return None,
+    };
+    Some(RuleMeta {
+        id: id.to_string(),
+        shape: Shape::Directive,
+        severity,
+        also: Vec::new(),
+        kinds: Kind::ALL.to_vec(),
+        audiences: Audience::ALL.to_vec(),
+        any_kind_for: Vec::new(),
+        summary: summary.to_string(),
+        explain,
+        redact: false,
+    })
+}
+
+/// The id among `known` closest to `id` by edit distance, when it is close enough to be a
+/// likely typo (at most a third of the id's length, and at most 3 edits).
+pub fn closest<'a>(id: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (id.chars().count() / 3).clamp(1, 3);
+    known
+        .into_iter()
+        .map(|k| (edit_distance(id, k), k))
+        .filter(|&(d, _)| d <= limit)
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, k)| k)
+}
+
+/// Levenshtein distance over chars, case-insensitive.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.to_lowercase().chars().collect();
+    let b: Vec<char> = b.to_lowercase().chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// A help text for an unknown rule id: the closest known id when one is close, and where to
+/// find the list.
+pub fn unknown_help<'a>(id: &str, known: impl IntoIterator<Item = &'a str>) -> String {
+    match closest(id, known) {
+        Some(c) => format!("did you mean `{c}`? run `ticketlint rules` to list rule ids"),
+        None => "run `ticketlint rules` to list rule ids".to_string(),
+    }
+}
+
+/// How [`apply_with`] judges the rule ids a directive names.
+pub struct Ids<'a> {
+    /// Is this a rule id that exists (enabled or not, directive rules included)?
+    pub known: &'a dyn Fn(&str) -> bool,
+    /// Is this rule enabled in this run (so that it could have had findings to suppress)?
+    pub enabled: &'a dyn Fn(&str) -> bool,
+    /// Name unknown ids in `unused-disable` findings (when no `unknown-rule-in-directive`
+    /// finding reports them).
+    pub unknown_as_unused: bool,
+}
+
+/// An `unknown-rule-in-directive` finding, at `severity`, for each rule id a directive names
+/// that `known` does not know; `candidates` are offered as the closest id.
+pub fn unknown_ids(
+    directives: &[Directive],
+    known: &dyn Fn(&str) -> bool,
+    candidates: &[&str],
+    severity: Severity,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for d in directives {
+        for r in d.rules.iter().filter(|r| !known(r)) {
+            let suggestion = match closest(r, candidates.iter().copied()) {
+                Some(c) => format!("did you mean `{c}`?"),
+                None => "use a rule id from `ticketlint rules`, or remove it".to_string(),
+            };
+            out.push(Diagnostic {
+                rule: UNKNOWN_RULE.to_string(),
+                severity,
+                span: d.span,
+                message: format!("`{}` names unknown rule `{r}`", d.kind.as_str()),
+                suggestion: Some(suggestion),
+                fix: None,
+            });
+        }
+    }
+    out
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DirectiveKind {
     Disable,
@@ -238,6 +362,24 @@ fn covers(region: Span, at: usize, empty: bool, len: usize) -> bool {
 /// `disable`/`disable-next-line` directive that suppressed nothing for some of its rules, an
 /// `unused-disable` warning on the directive.
 pub fn apply(directives: &[Directive], text_len: usize, diags: Vec<Diagnostic>) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
+    let every = |_: &str| true;
+    let ids = Ids {
+        known: &every,
+        enabled: &every,
+        unknown_as_unused: true,
+    };
+    apply_with(directives, text_len, diags, &ids)
+}
+
+/// [`apply`], with `ids` saying which rule ids exist and which are enabled: in the
+/// `unused-disable` message an id of a rule not enabled is marked "not enabled in this run" and
+/// an unknown id "unknown rule" (or left out unless `ids.unknown_as_unused`).
+pub fn apply_with(
+    directives: &[Directive],
+    text_len: usize,
+    diags: Vec<Diagnostic>,
+    ids: &Ids,
+) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
     if directives.is_empty() {
         return (diags, Vec::new());
     }
@@ -274,14 +416,25 @@ pub fn apply(directives: &[Directive], text_len: usize, diags: Vec<Diagnostic>) 
         let message = if d.rules.is_empty() {
             format!("`{}` (all rules) suppressed no finding", d.kind.as_str())
         } else {
-            let ids: Vec<String> = d
+            let names: Vec<String> = d
                 .rules
                 .iter()
                 .zip(&used)
-                .filter(|(_, u)| !**u)
-                .map(|(r, _)| format!("`{r}`"))
+                .filter(|(r, u)| !**u && (ids.unknown_as_unused || (ids.known)(r)))
+                .map(|(r, _)| {
+                    if !(ids.known)(r) {
+                        format!("`{r}` (unknown rule)")
+                    } else if !(ids.enabled)(r) {
+                        format!("`{r}` (not enabled in this run)")
+                    } else {
+                        format!("`{r}`")
+                    }
+                })
                 .collect();
-            format!("`{}` suppressed no finding of {}", d.kind.as_str(), ids.join(", "))
+            if names.is_empty() {
+                continue;
+            }
+            format!("`{}` suppressed no finding of {}", d.kind.as_str(), names.join(", "))
         };
         unused.push(Diagnostic {
             rule: UNUSED_RULE.to_string(),
@@ -293,4 +446,108 @@ pub fn apply(directives: &[Directive], text_len: usize, diags: Vec<Diagnostic>) 
         });
     }
     (kept, unused)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(rule: &str, start: usize, end: usize) -> Diagnostic {
+        Diagnostic {
+            rule: rule.to_string(),
+            severity: Severity::Warning,
+            span: Span::new(start, end),
+            message: String::new(),
+            suggestion: None,
+            fix: None,
+        }
+    }
+
+    #[test]
+    fn closest_suggests_near_typos_only() {
+        let known = ["blame-language", "shouting", "vague-time"];
+        assert_eq!(closest("blame-languag", known), Some("blame-language"));
+        assert_eq!(closest("Blame-Langauge", known), Some("blame-language"));
+        assert_eq!(closest("vauge-time", known), Some("vague-time"));
+        // Too far from every id: no guess.
+        assert_eq!(closest("passive-voice", known), None);
+        assert_eq!(closest("x", known), None);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("same", "same"), 0);
+    }
+
+    #[test]
+    fn unknown_ids_are_reported_on_their_directive() {
+        let t = "<!-- ticketlint-disable-next-line blame-languag, shouting -->\nx\n<!-- ticketlint-enable zzz -->\n<!-- ticketlint-disable -->\n";
+        let ds = parse(t, InputFormat::Markdown);
+        assert_eq!(ds.len(), 3);
+        let known = |id: &str| ["blame-language", "shouting"].contains(&id);
+        let found = unknown_ids(&ds, &known, &["blame-language", "shouting"], Severity::Error);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[0].rule, UNKNOWN_RULE);
+        assert_eq!(found[0].severity, Severity::Error);
+        assert_eq!(found[0].span, ds[0].span);
+        assert!(found[0].message.contains("`blame-languag`"), "{}", found[0].message);
+        assert!(!found[0].message.contains("shouting"));
+        assert_eq!(found[0].suggestion.as_deref(), Some("did you mean `blame-language`?"));
+        // `enable` with a typo is reported too, with no guess when nothing is close.
+        assert!(
+            found[1]
+                .message
+                .starts_with("`ticketlint-enable` names unknown rule `zzz`")
+        );
+        assert!(!found[1].suggestion.as_deref().unwrap().contains("did you mean"));
+        // Known ids only, or no ids at all: nothing.
+        let t = "<!-- ticketlint-disable shouting -->\n<!-- ticketlint-disable -->\n";
+        assert!(unknown_ids(&parse(t, InputFormat::Markdown), &known, &[], Severity::Warning).is_empty());
+    }
+
+    #[test]
+    fn unused_ids_are_marked_not_enabled_or_unknown() {
+        let t = "ticketlint-disable-next-line shouting, blame-language, blame-languag\nYOU MUST\n";
+        let ds = parse(t, InputFormat::Text);
+        let shout = finding("shouting", t.find("YOU").unwrap(), t.len() - 1);
+        let known = |id: &str| ["shouting", "blame-language"].contains(&id);
+        let enabled = |id: &str| id == "shouting";
+        let ids = Ids {
+            known: &known,
+            enabled: &enabled,
+            unknown_as_unused: true,
+        };
+        let (kept, unused) = apply_with(&ds, t.len(), vec![shout.clone()], &ids);
+        assert!(kept.is_empty());
+        assert_eq!(unused.len(), 1);
+        assert_eq!(
+            unused[0].message,
+            "`ticketlint-disable-next-line` suppressed no finding of `blame-language` (not enabled in this run), `blame-languag` (unknown rule)"
+        );
+        // Unknown ids reported elsewhere are left out; a directive whose only unused ids are
+        // unknown is then not reported as unused at all.
+        let ids = Ids {
+            unknown_as_unused: false,
+            ..ids
+        };
+        let (_, unused) = apply_with(&ds, t.len(), vec![shout.clone()], &ids);
+        assert!(!unused[0].message.contains("blame-languag`"), "{}", unused[0].message);
+        let t = "ticketlint-disable-next-line shouting, shoutin\nYOU MUST\n";
+        let ds = parse(t, InputFormat::Text);
+        let shout = finding("shouting", t.find("YOU").unwrap(), t.len() - 1);
+        let (kept, unused) = apply_with(&ds, t.len(), vec![shout], &ids);
+        assert!(kept.is_empty() && unused.is_empty(), "{unused:?}");
+    }
+
+    #[test]
+    fn directive_rules_have_explain_text() {
+        for id in DIRECTIVE_RULES {
+            let m = rule_meta(id, Severity::Info).unwrap();
+            assert_eq!(m.id, id);
+            assert_eq!(m.severity, Severity::Info);
+            assert_eq!(m.shape.as_str(), "directive");
+            for text in [&m.explain.what, &m.explain.why, &m.explain.bad, &m.explain.good] {
+                assert!(!text.trim().is_empty());
+            }
+        }
+        assert!(rule_meta("blame-language", Severity::Info).is_none());
+    }
 }

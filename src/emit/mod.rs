@@ -97,12 +97,12 @@ impl Summary {
 }
 
 /// Every rule that may report in a run: the union over its engines (one per config), first
-/// seen first.
+/// seen first; the directive rules after each engine's own.
 pub fn rules_of<'a>(engines: impl IntoIterator<Item = &'a Engine>) -> Vec<RuleMeta> {
     let mut seen = std::collections::HashSet::new();
     engines
         .into_iter()
-        .flat_map(|e| e.rules())
+        .flat_map(|e| e.rules().chain(e.directive_rules()))
         .filter(|r| seen.insert(r.id.clone()))
         .cloned()
         .collect()

@@ -130,6 +130,10 @@ pub enum Shape {
     Sections,
     /// Regexes with match filters (entropy, known words, counts, block kinds) and delete fixes.
     Pattern,
+    /// A rule about inline directives themselves (`unused-disable`,
+    /// `unknown-rule-in-directive`): built in, never written in a pack.
+    #[serde(skip)]
+    Directive,
 }
 
 impl Shape {
@@ -141,6 +145,7 @@ impl Shape {
             Shape::Metric => "metric",
             Shape::Sections => "sections",
             Shape::Pattern => "pattern",
+            Shape::Directive => "directive",
         }
     }
 }

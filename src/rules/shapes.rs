@@ -311,6 +311,7 @@ impl CompiledShape {
                 )?))
             }
             Shape::Terms | Shape::Glossary | Shape::Require => None,
+            Shape::Directive => return Err("shape `directive` is reserved for the built-in directive rules".into()),
         })
     }
 
