@@ -36,6 +36,8 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = InfoFormat::Human)]
         format: InfoFormat,
+        #[command(flatten)]
+        config: RuleConfig,
     },
     /// Explain a rule: what it checks, why it matters, a bad and a good example.
     Explain {
@@ -44,6 +46,8 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = InfoFormat::Human)]
         format: InfoFormat,
+        #[command(flatten)]
+        config: RuleConfig,
     },
     /// Write a commented starter `.ticketlint.toml` in the current directory.
     Init {
@@ -64,6 +68,42 @@ pub enum ColorChoice {
     Auto,
     Always,
     Never,
+}
+
+/// Which config `rules` and `explain` describe: the one `check .` would use, so that rules from
+/// `extends` packs and `[[rule]]` tables, and `[severity]` overrides, are listed and explained.
+/// `select`/`ignore` do not hide rules here (as `ruff rule` lists every rule).
+#[derive(Debug, Clone, clap::Args)]
+pub struct RuleConfig {
+    /// Use this config file instead of discovering `.ticketlint.toml` from the current directory.
+    #[arg(long, conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore every `.ticketlint.toml`; describe the built-in rules.
+    #[arg(long)]
+    pub no_config: bool,
+    /// Let the config's `extends` name rule packs outside the repository (as `check`'s flag).
+    #[arg(long)]
+    pub allow_outside_config: bool,
+}
+
+impl RuleConfig {
+    /// The engine of the config these flags choose.
+    fn engine(&self) -> Result<Engine, Error> {
+        let path = if self.no_config {
+            None
+        } else {
+            self.config
+                .clone()
+                .or_else(|| crate::config::discover(Path::new("./-")))
+        };
+        let Some(path) = path else {
+            return Engine::builtin();
+        };
+        let mut settings = Settings::load_with(&path, self.allow_outside_config)?;
+        settings.select = None;
+        settings.ignore.clear();
+        Engine::new(&settings)
+    }
 }
 
 #[derive(Debug, clap::Args)]
@@ -157,8 +197,8 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
     match cli.command {
         Command::Check(args) => check(args),
         Command::Lsp { .. } => Ok(crate::lsp::run()),
-        Command::Rules { format } => {
-            let engine = Engine::builtin()?;
+        Command::Rules { format, config } => {
+            let engine = config.engine()?;
             if format == InfoFormat::Json {
                 write_stdout(&emit::rule_info::rules_json(all_rules(&engine)))?;
                 return Ok(0);
@@ -179,8 +219,8 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
             write_stdout(&out)?;
             Ok(0)
         }
-        Command::Explain { rule, format } => {
-            let engine = Engine::builtin()?;
+        Command::Explain { rule, format, config } => {
+            let engine = config.engine()?;
             let Some(r) = all_rules(&engine).find(|r| r.id == rule) else {
                 let ids: Vec<&str> = engine.known_ids().collect();
                 let help = match crate::document::directives::closest(&rule, ids.iter().copied()) {

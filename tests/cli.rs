@@ -1010,3 +1010,62 @@ fn ignoring_unknown_rule_in_directive_silences_the_notice_too() {
     .code(0)
     .stderr(predicate::str::contains("shoutng").not());
 }
+
+/// `rules` and `explain` describe the config `check .` would use: a pack's rules from
+/// `extends`, the config's severities; `--no-config` the built-in rules; select/ignore hide none.
+#[test]
+fn rules_and_explain_know_the_rules_of_the_config() {
+    let dir = one_rule_pack(
+        "team-word",
+        "shape = \"terms\"\nseverity = \"info\"\nsummary = \"A word the team avoids\"\nmessage = \"avoid {text}\"\nterms = [{ phrases = [\"synergy\"] }]",
+    );
+    fs::rename(dir.path().join("config.toml"), dir.path().join(".ticketlint.toml")).unwrap();
+    fs::write(
+        dir.path().join(".ticketlint.toml"),
+        "extends = [\"pack.toml\"]\nselect = [\"team-word\"]\n[severity]\nblame-language = \"error\"\n",
+    )
+    .unwrap();
+    let listed = tl().current_dir(dir.path()).arg("rules").assert().success();
+    let out = String::from_utf8(listed.get_output().stdout.clone()).unwrap();
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("team-word ") && l.contains("A word the team avoids")),
+        "{out}"
+    );
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("blame-language ") && l.contains(" error ")),
+        "{out}"
+    );
+    assert!(
+        out.lines().any(|l| l.starts_with("missing-impact ")),
+        "select hides nothing: {out}"
+    );
+    tl().current_dir(dir.path())
+        .args(["explain", "team-word"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("A word the team avoids").and(predicate::str::contains("Default severity: info")),
+        );
+    // Without the config: the built-in rules only.
+    tl().current_dir(dir.path())
+        .args(["explain", "team-word", "--no-config"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown rule `team-word`"));
+    tl().current_dir(dir.path())
+        .args(["rules", "--no-config"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("team-word").not())
+        .stdout(predicate::str::is_match(r"(?m)^blame-language +warning ").unwrap());
+    // A named config, from elsewhere.
+    let elsewhere = tempfile::tempdir().unwrap();
+    tl().current_dir(elsewhere.path())
+        .args(["rules", "--config"])
+        .arg(dir.path().join(".ticketlint.toml"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("team-word"));
+}
