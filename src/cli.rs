@@ -37,7 +37,7 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = InfoFormat::Human)]
         format: InfoFormat,
         #[command(flatten)]
-        config: RuleConfig,
+        config: ConfigArgs,
     },
     /// Explain a rule: what it checks, why it matters, a bad and a good example.
     Explain {
@@ -47,7 +47,7 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = InfoFormat::Human)]
         format: InfoFormat,
         #[command(flatten)]
-        config: RuleConfig,
+        config: ConfigArgs,
     },
     /// Write a commented starter `.ticketlint.toml` in the current directory.
     Init {
@@ -70,24 +70,28 @@ pub enum ColorChoice {
     Never,
 }
 
-/// Which config `rules` and `explain` describe: the one `check .` would use, so that rules from
-/// `extends` packs and `[[rule]]` tables, and `[severity]` overrides, are listed and explained.
-/// `select`/`ignore` do not hide rules here (as `ruff rule` lists every rule).
+/// Which config to use: the flags `check`, `rules` and `explain` share. `rules` and `explain`
+/// describe the config `check .` would use, so that rules from `extends` packs and `[[rule]]`
+/// tables, and `[severity]` overrides, are listed and explained; `select`/`ignore` do not hide
+/// rules there (as `ruff rule` lists every rule).
 #[derive(Debug, Clone, clap::Args)]
-pub struct RuleConfig {
-    /// Use this config file instead of discovering `.ticketlint.toml` from the current directory.
+pub struct ConfigArgs {
+    /// Use this config file instead of discovering `.ticketlint.toml`.
     #[arg(long, conflicts_with = "no_config")]
     pub config: Option<PathBuf>,
-    /// Ignore every `.ticketlint.toml`; describe the built-in rules.
+    /// Ignore every `.ticketlint.toml`; use the built-in rules and defaults.
     #[arg(long)]
     pub no_config: bool,
-    /// Let the config's `extends` name rule packs outside the repository (as `check`'s flag).
+    /// Let a config's `extends` name rule packs outside the repository (the nearest directory
+    /// above the config holding `.git`). Off by default: a config from a pull request must not
+    /// read files outside the checkout.
     #[arg(long)]
     pub allow_outside_config: bool,
 }
 
-impl RuleConfig {
-    /// The engine of the config these flags choose.
+impl ConfigArgs {
+    /// The engine `rules` and `explain` describe: that of the config these flags choose, found
+    /// from the current directory, with no rule hidden by `select`/`ignore`.
     fn engine(&self) -> Result<Engine, Error> {
         let path = if self.no_config {
             None
@@ -125,17 +129,8 @@ pub struct CheckArgs {
     /// Colour the human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
-    /// Use this config file instead of discovering `.ticketlint.toml`.
-    #[arg(long, conflicts_with = "no_config")]
-    pub config: Option<PathBuf>,
-    /// Ignore every `.ticketlint.toml`; use the built-in defaults.
-    #[arg(long)]
-    pub no_config: bool,
-    /// Let a config's `extends` name rule packs outside the repository (the nearest directory
-    /// above the config holding `.git`). Off by default: a config from a pull request must not
-    /// read files outside the checkout.
-    #[arg(long)]
-    pub allow_outside_config: bool,
+    #[command(flatten)]
+    pub config: ConfigArgs,
     /// The name of stdin's content: used in output, for config lookup and input format.
     #[arg(long)]
     pub stdin_filename: Option<PathBuf>,
@@ -402,7 +397,7 @@ fn check(args: CheckArgs) -> Result<i32, Error> {
     let mut configs = Configs {
         select: args.select.as_deref().map(rule_ids),
         ignore: rule_ids(&args.ignore),
-        allow_outside: args.allow_outside_config,
+        allow_outside: args.config.allow_outside_config,
         by_path: HashMap::new(),
         by_dir: Default::default(),
         looked_in: Default::default(),
@@ -484,9 +479,9 @@ fn check(args: CheckArgs) -> Result<i32, Error> {
     // Resolve each job's config (and compile its engine) up front: config errors stop the run.
     let mut loaded = Vec::with_capacity(jobs.len());
     for job in &jobs {
-        let config = if args.no_config {
+        let config = if args.config.no_config {
             None
-        } else if let Some(c) = &args.config {
+        } else if let Some(c) = &args.config.config {
             Some(c.clone())
         } else {
             match job {
