@@ -530,8 +530,16 @@ impl Engine {
                 None => None,
             };
             known.trusted = !user(Origin::Pack(k));
-            let shape =
-                CompiledShape::new(&def, &known, &mut keyword_ids, &mut groups).map_err(|m| rule_err(m, None))?;
+            // A bad pattern is located at the pattern (its message quotes it), else at the rule.
+            let shape = CompiledShape::new(&def, &known, &mut keyword_ids, &mut groups).map_err(|m| {
+                let pattern = quoted_pattern(&m);
+                let err = rule_err(m.clone(), pattern.as_deref());
+                if pattern.is_some() {
+                    err.with_help(require::SYNTAX_HELP)
+                } else {
+                    err
+                }
+            })?;
             for g in shape.iter().flat_map(CompiledShape::cue_groups) {
                 register_group(g, &mut group_alias, &mut patterns, &mut phrase_owners);
             }
@@ -540,7 +548,9 @@ impl Engine {
             }
             if let (false, Some(shape)) = (known.trusted, &shape) {
                 // A user's pack: every pattern is compiled now, so a bad one is a load error.
-                shape.force().map_err(|m| rule_err(m, None))?;
+                shape
+                    .force()
+                    .map_err(|e| rule_err(e.to_string(), Some(&e.pattern)).with_help(e.help()))?;
             }
             let forced = settings.severity.get(&def.id).copied();
             let severity = forced.unwrap_or(def.severity);

@@ -961,6 +961,72 @@ patterns = ["\\pL{1000}\\pL{1000}\\pL{1000}"]
     assert_eq!(out.stdout, "", "nothing is checked with a bad pack");
 }
 
+#[test]
+fn a_bad_pattern_in_an_extends_packs_pattern_rule_is_located_at_the_pattern() {
+    // The error names the pack and the line:column of the pattern string, not the rule's `id`
+    // line: for a syntax error (caught by the parse), a pattern the compiler rejects after it,
+    // and one too big to compile.
+    let (_root, repo) = repo();
+    fs::write(repo.join(".ticketlint.toml"), "extends = [\"pack.toml\"]\n").unwrap();
+    for (pattern, message, help) in [
+        (
+            "(unclosed",
+            "invalid pattern `(unclosed`: unclosed group",
+            "patterns use the syntax",
+        ),
+        (
+            "\\\\p{Nope}",
+            "pattern `\\p{Nope}` cannot be compiled: Unicode property not found",
+            "patterns use the syntax",
+        ),
+        (
+            "\\\\pL{1000}\\\\pL{1000}\\\\pL{1000}",
+            "pattern `\\pL{1000}\\pL{1000}\\pL{1000}` is too big",
+            "large counted repetitions",
+        ),
+    ] {
+        fs::write(
+            repo.join("pack.toml"),
+            format!(
+                r#"[[rule]]
+id = "team-pattern"
+shape = "pattern"
+severity = "info"
+summary = "s"
+message = "m"
+[rule.explain]
+what = "w"
+why = "y"
+bad = "b"
+good = "g"
+[[rule.pattern]]
+patterns = ["fine", "{pattern}"]
+"#
+            ),
+        )
+        .unwrap();
+        let out = check_config(&repo, &[OK_NAME]);
+        assert_eq!(out.code, 2, "{pattern}: {}", out.stderr);
+        assert!(
+            out.stderr
+                .starts_with(&format!("error: rule `team-pattern`: {message}")),
+            "{}",
+            out.stderr
+        );
+        // Line 13, column 22: the first character inside the quotes of the second pattern.
+        assert!(
+            out.stderr.contains(&format!(
+                "\n  --> {}:13:22\n  = help: {help}",
+                repo.join("pack.toml").display()
+            )),
+            "{pattern}: {}",
+            out.stderr
+        );
+        assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
+        assert_eq!(out.stdout, "", "nothing is checked with a bad pack");
+    }
+}
+
 /// A file whose size no buffer can hold (sparse, exabytes) is an error naming it, exit 2, on one
 /// thread and on two (where a big file is read on a thread of its own): never a panic. Where the
 /// file system refuses such a size, there is nothing to check.

@@ -293,8 +293,9 @@ impl CompiledPatterns {
         self.entries.iter().flat_map(|e| &e.regexes)
     }
 
-    pub fn force(&self) -> Result<(), String> {
-        self.regexes().try_for_each(|re| re.force().map_err(|e| e.to_string()))
+    /// Compile every regex now; the error keeps the pattern as written, to locate it.
+    pub fn force(&self) -> Result<(), require::PatternError> {
+        self.regexes().try_for_each(LazyRegex::force)
     }
 
     pub fn check(&self, cx: &Context, rule: &RuleInfo, out: &mut Vec<Diagnostic>) {

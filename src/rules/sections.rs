@@ -401,10 +401,9 @@ impl CompiledSections {
             .flat_map(|c| c.groups.iter())
     }
 
-    pub fn force(&self) -> Result<(), String> {
-        self.regexes()
-            .into_iter()
-            .try_for_each(|re| re.force().map_err(|e| e.to_string()))
+    /// Compile every regex now (the error quotes an alternation as compiled, not as written).
+    pub fn force(&self) -> Result<(), require::PatternError> {
+        self.regexes().into_iter().try_for_each(LazyRegex::force)
     }
 
     pub fn check(&self, cx: &Context, rule: &RuleInfo, out: &mut Vec<Diagnostic>) {

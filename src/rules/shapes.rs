@@ -360,8 +360,8 @@ impl CompiledShape {
         }
     }
 
-    /// Compile every lazily compiled pattern now.
-    pub fn force(&self) -> Result<(), String> {
+    /// Compile every lazily compiled pattern now; the error names the pattern, to locate it.
+    pub fn force(&self) -> Result<(), super::require::PatternError> {
         match self {
             CompiledShape::Metric(_) => Ok(()),
             CompiledShape::Sections(s) => s.force(),
