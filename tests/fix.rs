@@ -302,3 +302,54 @@ fn blame_fixes_are_offered_only_where_they_read_right() {
     assert_eq!(fix_of("With all due respect to the team, no."), None);
     assert_eq!(fix_of("That was user error."), None);
 }
+
+/// A deletion next to a no-break space, written `&nbsp;` or as U+00A0 in a Markdown file, keeps
+/// one separator as written and leaves no stray entity, double space or lost capital (before,
+/// "With all due respect,&nbsp;the logs" became "&nbsp;the logs" and "The portal,\u{a0}with all
+/// due respect,\u{a0}was" kept both no-break spaces and its comma).
+#[test]
+fn deletion_next_to_a_no_break_space_in_markdown() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("reply.md");
+    fs::write(
+        &path,
+        "Hi Sam,\n\n\
+         With all due respect,&nbsp;the logs show no sign-in from you.\n\n\
+         The portal,\u{a0}with all due respect,\u{a0}was up all day.\n\n\
+         Passwords, as you should know,&#160;expire every 90 days.\n\n\
+         Tom&nbsp;&amp;&nbsp;Jerry wrote &amp;nbsp; in the form.\n",
+    )
+    .unwrap();
+    let out = tl()
+        .args([
+            "check",
+            "--fix",
+            "--unsafe-fixes",
+            "--kind",
+            "reply",
+            "--color",
+            "never",
+        ])
+        .arg(&path)
+        .assert()
+        .get_output()
+        .clone();
+    assert_ne!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        fs::read_to_string(&path).unwrap(),
+        "Hi Sam,\n\n\
+         The logs show no sign-in from you.\n\n\
+         The portal\u{a0}was up all day.\n\n\
+         Passwords&#160;expire every 90 days.\n\n\
+         Tom&nbsp;&amp;&nbsp;Jerry wrote &amp;nbsp; in the form.\n"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("fixed 3 findings in 1 file"), "{stderr}");
+    // HTML reads `&nbsp;` as a space, so "just" is found next to one (it was "You&nbsp; need"
+    // and "&nbsp;restart it").
+    tl().args(["check", "--fix", "--kind", "reply", "--stdin-filename", "x.html", "-"])
+        .write_stdin("<p>Hi,</p>\n<p>You&nbsp;just need to restart.</p>\n<p>Just&nbsp;restart it.</p>\n")
+        .assert()
+        .stdout("<p>Hi,</p>\n<p>You&nbsp;need to restart.</p>\n<p>Restart it.</p>\n")
+        .stderr(predicate::str::contains("fixed 2 findings in 1 file"));
+}

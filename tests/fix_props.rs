@@ -87,6 +87,11 @@ fn piece() -> impl Strategy<Value = &'static str> {
         "\"",
         "- ",
         "# ",
+        "&nbsp;",
+        "\u{a0}",
+        "&amp;nbsp;",
+        "With all due respect,&nbsp;",
+        ",\u{a0}as you should know,&#160;",
     ])
 }
 
@@ -101,6 +106,13 @@ fn fix_all(text: &str) -> ticketlint::fix::Outcome {
 fn line_endings(t: &str) -> (usize, usize) {
     let crlf = t.matches("\r\n").count();
     (crlf, t.matches('\n').count() - crlf)
+}
+
+/// Is `at` strictly inside a `&nbsp;`, `&#160;`, `&#xA0;` or `&amp;` of `text`?
+fn inside_entity(text: &str, at: usize) -> bool {
+    ["&nbsp;", "&#160;", "&#xA0;", "&amp;"]
+        .iter()
+        .any(|ent| text.match_indices(ent).any(|(i, _)| i < at && at < i + ent.len()))
 }
 
 proptest! {
@@ -145,6 +157,53 @@ proptest! {
         // Applying it keeps everything outside its (normalised) range.
         let out = apply(&text, std::slice::from_ref(&n));
         assert_only_edited_ranges_change(&text, &[n], &out);
+    }
+
+    /// A deletion grows over whole separators only: spaces, tabs, U+00A0 and no-break-space
+    /// entities, never part of an entity (`&amp;nbsp;` and a lone `&` are text).
+    #[test]
+    fn deletions_grow_over_whole_no_break_spaces(
+        pieces in prop::collection::vec(prop::sample::select(vec![
+            "just", "Just", "a", "B", ",", ".", " ", "\t", "\u{a0}", "&nbsp;", "&#160;", "&#xA0;",
+            "&amp;", "nbsp;", "&", "\n",
+        ]), 1..14),
+        picks in prop::collection::vec(any::<prop::sample::Index>(), 2),
+    ) {
+        // Cut between pieces, so the edit itself never starts or ends inside an entity piece.
+        let mut bounds = vec![0];
+        let mut text = String::new();
+        for p in &pieces {
+            text.push_str(p);
+            bounds.push(text.len());
+        }
+        let i = picks[0].index(bounds.len() - 1);
+        let c = [bounds[i], bounds[i + 1 + picks[1].index(bounds.len() - 1 - i)]];
+        // Two pieces may make an entity ("&", "nbsp;"): an edit that cuts it is not one to judge.
+        prop_assume!(!inside_entity(&text, c[0]) && !inside_entity(&text, c[1]));
+        let e = Edit { span: Span::new(c[0], c[1]), replacement: String::new() };
+        let n = normalize(&text, &e);
+        prop_assert!(n.span.start <= e.span.start && n.span.end >= e.span.end);
+        // What the edit grew over, with its whole entities taken out, is only separators and
+        // commas (and, after it, the one letter that takes a capital).
+        let separators = |s: &str| {
+            let mut s = s.to_string();
+            for ent in ["&nbsp;", "&#160;", "&#xA0;"] {
+                s = s.replace(ent, "");
+            }
+            s
+        };
+        let head = separators(&text[n.span.start..e.span.start]);
+        prop_assert!(head.chars().all(|c| matches!(c, ' ' | '\t' | '\u{a0}' | ',')), "{:?} -> {:?}", text, n);
+        let tail = separators(&text[e.span.end..n.span.end]);
+        let letters = tail.chars().filter(|c| c.is_alphabetic()).count();
+        prop_assert!(
+            letters <= 1 && tail.chars().all(|c| matches!(c, ' ' | '\t' | '\u{a0}' | ',') || c.is_alphabetic()),
+            "{:?} -> {:?}", text, n
+        );
+        // It ends at an entity's edge, never inside `&nbsp;` or `&amp;`.
+        for at in [n.span.start, n.span.end] {
+            prop_assert!(!inside_entity(&text, at), "{:?} cut at {} -> {:?}", text, at, n);
+        }
     }
 
     #[test]

@@ -105,7 +105,34 @@ pub fn apply(text: &str, edits: &[Edit]) -> String {
 // ---------------------------------------------------------------------------------------------
 // Normalisation: capitalisation and spacing around an edit, the same for every rule.
 
-const HSPACE: [char; 2] = [' ', '\t'];
+/// The characters of the white space inside a line that an edit may widen over.
+const HSPACE: [char; 3] = [' ', '\t', '\u{a0}'];
+
+/// The HTML entities of the no-break space (U+00A0), spelt as the HTML reader reads them as a
+/// space (`document::html`). In Markdown and HTML text, `You&nbsp;just need` has a space after
+/// "You" as much as `You just need` has, so a deletion widens over these too. Other spellings
+/// (`&#xA0` without `;`, `&#00160;`) and other space entities (`&ensp;`) are text here: left
+/// as they are.
+const NBSP_ENTITIES: [&str; 4] = ["&nbsp;", "&#160;", "&#xa0;", "&#xA0;"];
+
+/// `s` without the white space it ends with: spaces, tabs, U+00A0 and whole
+/// [`NBSP_ENTITIES`] (never part of one: `&amp;nbsp;` is text, not a space).
+fn trim_end_space(s: &str) -> &str {
+    let mut s = s.trim_end_matches(HSPACE);
+    while let Some(e) = NBSP_ENTITIES.iter().find(|e| s.ends_with(**e)) {
+        s = s[..s.len() - e.len()].trim_end_matches(HSPACE);
+    }
+    s
+}
+
+/// `s` without the white space it starts with (as [`trim_end_space`]).
+fn trim_start_space(s: &str) -> &str {
+    let mut s = s.trim_start_matches(HSPACE);
+    while let Some(e) = NBSP_ENTITIES.iter().find(|e| s.starts_with(**e)) {
+        s = s[e.len()..].trim_start_matches(HSPACE);
+    }
+    s
+}
 
 /// Make an edit read right in its context. Rules describe WHAT to change (a phrase and its
 /// replacement); this decides how the text around it must move, for every rule alike:
@@ -114,7 +141,9 @@ const HSPACE: [char; 2] = [' ', '\t'];
 ///   after it; an insertion never splits a word ("SSO's", "SSO-enabled": it goes after the word)
 ///   and leaves the punctuation that follows where it was;
 /// - a deletion leaves no double space and no space before punctuation; a phrase set off by
-///   commas takes its commas with it ("X, with all due respect, Y" -> "X Y");
+///   commas takes its commas with it ("X, with all due respect, Y" -> "X Y"). White space here
+///   is a space, a tab, a no-break space (U+00A0) or its HTML entity (`&nbsp;`, `&#160;`,
+///   `&#xA0;`), see [`deletion`];
 /// - at a sentence start, the text that now starts the sentence inherits the capital the old
 ///   first word had ("Simply click" -> "Click", "Per my last email," -> "To recap,").
 ///
@@ -165,6 +194,12 @@ fn insertion(text: &str, mut at: usize, ins: &str) -> Edit {
     }
 }
 
+/// A deletion, widened over the white space and commas around it. The edit only ever removes
+/// bytes next to the deleted text and never rewrites the separator it keeps: where a plain space
+/// would stay, a no-break space written as U+00A0 or as an entity stays as written, so
+/// `You&nbsp;just need` becomes `You&nbsp;need` (the space before the word is kept, the one
+/// after it goes, as for `You just need`), and `Just&nbsp;restart` becomes `Restart`. The
+/// widening takes whole entities or none, so it never leaves half of one.
 fn deletion(text: &str, start: usize, end: usize) -> Edit {
     let cap = at_sentence_start(text, start) && starts_upper(&text[start..end]);
     // Emphasis around exactly the deleted text goes with it: "**Simply** click" leaves no "****".
@@ -172,9 +207,10 @@ fn deletion(text: &str, start: usize, end: usize) -> Edit {
     let (mut s, mut e) = (start, end);
     let before = prev_non_space(text, s);
     let after_at = skip_hspace(text, e);
-    let comma_after = text[s..e].trim_end_matches(HSPACE).ends_with(',') || text[after_at..].starts_with(',');
+    let own_comma = trim_end_space(&text[s..e]).ends_with(',');
+    let comma_after = own_comma || text[after_at..].starts_with(',');
     let comma_before = before.is_some_and(|(c, _)| c == ',');
-    if comma_after && !text[s..e].trim_end_matches(HSPACE).ends_with(',') {
+    if comma_after && !own_comma {
         e = after_at + 1;
     }
     match (comma_before, comma_after) {
@@ -192,14 +228,15 @@ fn deletion(text: &str, start: usize, end: usize) -> Edit {
         }
         _ => {
             let b = text[..s].chars().next_back();
-            let a = text[e..].chars().next();
+            let space_before = trim_end_space(&text[..s]).len() < s;
+            let space_after = skip_hspace(text, e) > e;
             let open = |c: char| c.is_whitespace() || matches!(c, '(' | '[' | '"' | '“' | '‘' | '\u{feff}');
             // After an opening tag or emphasis mark ("<p>", "**") the next word moves up too.
             let opened = trailing_tag(&text[..s]).is_some() || b.is_some_and(|c| EMPHASIS.contains(&c));
-            if a.is_some_and(|c| HSPACE.contains(&c)) && (b.is_none_or(open) || opened) {
+            if space_after && (b.is_none_or(open) || space_before || opened) {
                 e = skip_hspace(text, e);
-            } else if b.is_some_and(|c| HSPACE.contains(&c)) && ends_clause(text, e) {
-                s = text[..s].trim_end_matches(HSPACE).len();
+            } else if space_before && ends_clause(text, e) {
+                s = trim_end_space(&text[..s]).len();
             }
         }
     }
@@ -265,14 +302,16 @@ fn wrapped(text: &str, mut start: usize, mut end: usize) -> (usize, usize) {
     }
 }
 
-/// The previous character that is not a space or tab, with its byte offset.
+/// The previous character that is not white space in the line ([`trim_end_space`]), with its
+/// byte offset.
 fn prev_non_space(text: &str, at: usize) -> Option<(char, usize)> {
-    let t = text[..at].trim_end_matches(HSPACE);
+    let t = trim_end_space(&text[..at]);
     t.chars().next_back().map(|c| (c, t.len() - c.len_utf8()))
 }
 
+/// `at` moved past the white space in the line that follows it ([`trim_start_space`]).
 fn skip_hspace(text: &str, at: usize) -> usize {
-    at + (text[at..].len() - text[at..].trim_start_matches(HSPACE).len())
+    at + (text[at..].len() - trim_start_space(&text[at..]).len())
 }
 
 /// Does a clause end at `at` (punctuation, a line end, or the end of the text)?
@@ -286,13 +325,21 @@ fn ends_clause(text: &str, at: usize) -> bool {
 }
 
 /// Does a sentence start at `at`? True at the start of the text, of a line (a list item, a
-/// heading) and after `.`, `!`, `?` or `:`, looking past spaces, opening brackets and quotes.
+/// heading) and after `.`, `!`, `?` or `:`, looking past spaces (no-break ones too, as
+/// characters or entities), opening brackets and quotes.
 pub fn at_sentence_start(text: &str, at: usize) -> bool {
-    let opening = [' ', '\t', '(', '[', '"', '\'', '“', '‘', '*', '_', '\u{feff}'];
+    let opening = [' ', '\t', '\u{a0}', '(', '[', '"', '\'', '“', '‘', '*', '_', '\u{feff}'];
     let mut before = text[..at].trim_end_matches(opening);
-    // Past HTML tags too (`<p><b>Simply`).
-    while let Some(tag) = trailing_tag(before) {
-        before = before[..before.len() - tag].trim_end_matches(opening);
+    // Past HTML tags (`<p><b>Simply`) and no-break-space entities (`Done.&nbsp;Simply`) too.
+    loop {
+        if let Some(tag) = trailing_tag(before) {
+            before = &before[..before.len() - tag];
+        } else if let Some(e) = NBSP_ENTITIES.iter().find(|e| before.ends_with(**e)) {
+            before = &before[..before.len() - e.len()];
+        } else {
+            break;
+        }
+        before = before.trim_end_matches(opening);
     }
     match before.chars().next_back() {
         None => true,
@@ -482,6 +529,93 @@ mod tests {
         assert_eq!(del("Click Save simply.", "simply"), "Click Save.");
         assert_eq!(del("Click Save simply\nNext", "simply"), "Click Save\nNext");
         assert_eq!(del("Click\tsimply\tSave", "simply"), "Click\tSave");
+    }
+
+    /// A no-break space next to the deleted text, as U+00A0 or as an entity, is white space as
+    /// a plain one is: the same separator stays, as written, and no entity is cut.
+    #[test]
+    fn deletion_widens_over_no_break_spaces() {
+        // Mid-sentence the separator before the word stays and the one after goes.
+        assert_eq!(
+            del("You&nbsp;just need to restart.", "just"),
+            "You&nbsp;need to restart."
+        );
+        assert_eq!(del("You just&nbsp;need to restart.", "just"), "You need to restart.");
+        assert_eq!(
+            del("Please&nbsp;just&nbsp;restart it.", "just"),
+            "Please&nbsp;restart it."
+        );
+        assert_eq!(
+            del("Please&#160;just&#xA0;restart it.", "just"),
+            "Please&#160;restart it."
+        );
+        assert_eq!(del("Please just&#xa0;restart it.", "just"), "Please restart it.");
+        assert_eq!(del("You\u{a0}just need it.", "just"), "You\u{a0}need it.");
+        assert_eq!(
+            del("Please\u{a0}just\u{a0}restart it.", "just"),
+            "Please\u{a0}restart it."
+        );
+        assert_eq!(del("Please <b>just</b>&nbsp;restart it.", "just"), "Please restart it.");
+        // At a sentence start the separator after goes and the next word takes the capital.
+        assert_eq!(del("Just&nbsp;restart it.", "Just"), "Restart it.");
+        assert_eq!(del("Just\u{a0}restart it.", "Just"), "Restart it.");
+        assert_eq!(del("<p>Just&nbsp;restart it.</p>", "Just"), "<p>Restart it.</p>");
+        assert_eq!(del("Done. Just&nbsp;restart it.", "Just"), "Done. Restart it.");
+        assert_eq!(del("Done.&nbsp;Just restart it.", "Just"), "Done.&nbsp;Restart it.");
+        assert_eq!(del("Done.\u{a0}Just restart it.", "Just"), "Done.\u{a0}Restart it.");
+        // Before punctuation the separator before goes.
+        assert_eq!(del("Click Save&nbsp;simply.", "simply"), "Click Save.");
+        assert_eq!(del("Click Save\u{a0}simply.", "simply"), "Click Save.");
+        assert_eq!(del("Click Save &nbsp;simply.", "simply"), "Click Save.");
+        // Commas: a no-break space next to them is found as a plain one is.
+        assert_eq!(
+            del("With all due respect,&nbsp;the logs say no.", "With all due respect"),
+            "The logs say no."
+        );
+        assert_eq!(
+            del("With all due respect,\u{a0}the logs say no.", "With all due respect"),
+            "The logs say no."
+        );
+        assert_eq!(
+            del(
+                "The logs,&nbsp;with all due respect,&nbsp;say no.",
+                "with all due respect"
+            ),
+            "The logs&nbsp;say no."
+        );
+        assert_eq!(
+            del(
+                "The logs,\u{a0}with all due respect,\u{a0}say no.",
+                "with all due respect"
+            ),
+            "The logs\u{a0}say no."
+        );
+        assert_eq!(
+            del("The logs say no,&nbsp;with all due respect.", "with all due respect"),
+            "The logs say no."
+        );
+    }
+
+    /// Only whole no-break-space entities next to the deletion count: other entities, escaped
+    /// ones (`&amp;nbsp;` is the text "&nbsp;"), unterminated ones and those further away stay.
+    #[test]
+    fn deletion_leaves_other_entities_alone() {
+        assert_eq!(del("Click Save &amp;nbsp;simply.", "simply"), "Click Save &amp;nbsp;.");
+        assert_eq!(del("Simply&amp;nbsp; click", "Simply"), "&amp;nbsp; click");
+        assert_eq!(del("Click Save &nbsp simply.", "simply"), "Click Save &nbsp.");
+        assert_eq!(del("Save&amp;simply.", "simply"), "Save&amp;.");
+        assert_eq!(del("Please simply&ensp;x", "simply"), "Please &ensp;x");
+        assert_eq!(
+            del("Use&nbsp;it. Please just restart&#160;it.", "just"),
+            "Use&nbsp;it. Please restart&#160;it."
+        );
+        assert_eq!(
+            del("Tom&nbsp;&amp;&nbsp;Jerry, please just restart.", "just"),
+            "Tom&nbsp;&amp;&nbsp;Jerry, please restart."
+        );
+        // Not a sentence start: an entity other than a space hides nothing.
+        assert!(!at_sentence_start("Tom&amp;Simply", 8));
+        assert!(at_sentence_start("Done.&nbsp;&#160;Simply", 17));
     }
 
     #[test]
