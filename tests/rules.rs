@@ -201,6 +201,36 @@ fn next_step_negatives() {
 }
 
 #[test]
+fn hard_wrapped_lines_read_as_one_sentence() {
+    // Plain-text mail is wrapped at 72 columns: a cue regex with a space ("you can try",
+    // "if the problem persists") matches across the line break as on one line.
+    let wrapped = [
+        "We replaced the toner this morning. Now you\ncan try the printer again.",
+        "We replaced the toner this morning. If the\nproblem persists, the drum may need a swap.",
+        "We replaced the toner this morning. Now you\tcan try the printer again.",
+    ];
+    for text in wrapped {
+        assert!(!fires(text, Reply, EndUser, NEXT), "should not fire: {text:?}");
+    }
+    // A blank line ends the sentence: the words of two paragraphs are no cue.
+    let apart = "We replaced the toner this morning. Now you\n\ncan try the printer again.";
+    assert!(fires(apart, Reply, EndUser, NEXT), "should fire: {apart:?}");
+    // The same for a pattern rule: "have been modified" wrapped hides who did it too.
+    assert!(fires(
+        "The files have been\nmodified since the upgrade.",
+        Incident,
+        EndUser,
+        "passive-ownership"
+    ));
+    assert!(!fires(
+        "The files have been\n\nmodified since the upgrade.",
+        Incident,
+        EndUser,
+        "passive-ownership"
+    ));
+}
+
+#[test]
 fn impact_positives() {
     let cases = [
         "At 09:10 the storage array failed over to the secondary controller.",
