@@ -907,9 +907,11 @@ anywhere = ["{pattern}"]
         )
     };
     fs::write(repo.join(".ticketlint.toml"), "extends = [\"pack.toml\"]\n").unwrap();
-    for (pattern, says) in [
-        ("(unclosed", "unclosed"),
-        ("\\\\pL{1000}\\\\pL{1000}\\\\pL{1000}", "too big"),
+    // Where: the pattern's line and column in the pack; a pattern too big is compiled in one
+    // alternation with the part's others, which is not in the file: then the rule's `id` line.
+    for (pattern, says, at) in [
+        ("(unclosed", "unclosed", "pack.toml:15:14"),
+        ("\\\\pL{1000}\\\\pL{1000}\\\\pL{1000}", "too big", "pack.toml:2:6"),
     ] {
         fs::write(repo.join("pack.toml"), pack(pattern)).unwrap();
         let out = check_config(&repo, &[OK_NAME]);
@@ -920,6 +922,7 @@ anywhere = ["{pattern}"]
             out.stderr
         );
         assert!(out.stderr.contains(says), "{pattern}: {}", out.stderr);
+        assert!(out.stderr.contains(at), "{pattern}: expected {at} in {}", out.stderr);
         assert_eq!(out.stdout, "", "nothing is checked with a bad pack");
     }
     // A good pattern loads and runs.
