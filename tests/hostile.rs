@@ -932,39 +932,6 @@ anywhere = ["{pattern}"]
 }
 
 #[test]
-fn an_oversized_pattern_in_an_extends_packs_pattern_rule_is_an_error_at_load() {
-    let (_root, repo) = repo();
-    fs::write(
-        repo.join("pack.toml"),
-        r#"[[rule]]
-id = "team-pattern"
-shape = "pattern"
-severity = "info"
-summary = "s"
-message = "m"
-[rule.explain]
-what = "w"
-why = "y"
-bad = "b"
-good = "g"
-[[rule.pattern]]
-patterns = ["\\pL{1000}\\pL{1000}\\pL{1000}"]
-"#,
-    )
-    .unwrap();
-    fs::write(repo.join(".ticketlint.toml"), "extends = [\"pack.toml\"]\n").unwrap();
-    let out = check_config(&repo, &[OK_NAME]);
-    assert_eq!(out.code, 2, "{}", out.stderr);
-    assert!(
-        out.stderr
-            .starts_with(r"error: rule `team-pattern`: pattern `\pL{1000}\pL{1000}\pL{1000}` is too big"),
-        "{}",
-        out.stderr
-    );
-    assert_eq!(out.stdout, "", "nothing is checked with a bad pack");
-}
-
-#[test]
 fn a_bad_pattern_in_an_extends_packs_pattern_rule_is_located_at_the_pattern() {
     // The error names the pack and the line:column of the pattern string, not the rule's `id`
     // line: for a syntax error (caught by the parse), a pattern the compiler rejects after it,
